@@ -1,0 +1,153 @@
+"""The ``maturity-bot`` command line: thin entrypoints over the same Bolt app."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
+
+from sqlalchemy.exc import OperationalError
+
+from bot.settings import Settings, SettingsError, load_settings
+
+EXIT_CONFIG = 2
+
+
+def _version() -> str:
+    try:
+        return version("maturity-bot")
+    except PackageNotFoundError:  # running from a source tree without install
+        return "0+unknown"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="maturity-bot",
+        description="Coach engineering teams up the infrastructure-automation maturity ladder, "
+        "in Slack or in a local terminal.",
+    )
+    parser.add_argument("--version", action="version", version=f"maturity-bot {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = sub.add_parser(
+        "run",
+        help="serve in Slack when tokens are configured, otherwise open the local shell",
+        description="What `make run` starts: `serve` (Socket Mode with SLACK_APP_TOKEN, HTTP "
+        "with only SLACK_SIGNING_SECRET) when Slack is configured, otherwise `shell`.",
+    )
+    run.set_defaults(handler=_cmd_run)
+
+    serve = sub.add_parser(
+        "serve",
+        help="run the bot in Slack (Socket Mode, or --http for the Events API over HTTP)",
+        description="Run the bot in Slack. Applies database migrations first.",
+    )
+    serve.add_argument("--http", action="store_true", help="serve Slack's HTTP requests")
+    serve.add_argument("--host", default="0.0.0.0", help="HTTP bind address (default 0.0.0.0)")  # noqa: S104
+    serve.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
+    serve.add_argument("--workers", type=int, default=1, help="HTTP worker processes (default 1)")
+    serve.add_argument(
+        "--no-scheduler",
+        action="store_true",
+        help="do not run scheduled jobs in this process (for extra replicas)",
+    )
+    serve.set_defaults(handler=_cmd_serve)
+
+    shell = sub.add_parser(
+        "shell",
+        help="try the bot in this terminal against a built-in Slack stand-in (no Slack needed)",
+        description="Type `/maturity …` lines as slash commands, other lines as DMs to the bot, "
+        "a button's number to click it. Ctrl-D or `quit` exits.",
+    )
+    shell.add_argument("--user", default="U0LOCAL", help="Slack user id you act as")
+    shell.add_argument("--channel", default="general", help="channel name you type in")
+    shell.set_defaults(handler=_cmd_shell)
+
+    db = sub.add_parser("db", help="database maintenance", description="Database maintenance.")
+    db_sub = db.add_subparsers(dest="db_command", metavar="DB_COMMAND", required=True)
+    upgrade = db_sub.add_parser("upgrade", help="apply database migrations")
+    upgrade.set_defaults(handler=_cmd_db_upgrade)
+    return parser
+
+
+def _cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from storage.migrate import upgrade
+
+    upgrade(settings.database_url)
+    print(f"Database is up to date ({_safe_url(settings.database_url)}).")
+    return 0
+
+
+def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    if args.http:
+        settings.require("http")
+        from bot.server import serve_http
+
+        return serve_http(
+            settings,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            scheduler=not args.no_scheduler,
+        )
+    settings.require("socket")
+    from bot.socket_mode import serve_socket_mode
+
+    return serve_socket_mode(settings, scheduler=not args.no_scheduler)
+
+
+def _cmd_shell(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.shell import run_shell
+
+    return run_shell(settings, user_id=args.user, channel_name=args.channel)
+
+
+def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.slack_configured:
+        args.http = settings.slack_app_token is None
+        args.host, args.port, args.workers, args.no_scheduler = "0.0.0.0", 3000, 1, False  # noqa: S104
+        return _cmd_serve(args, settings)
+    args.user, args.channel = "U0LOCAL", "general"
+    print("No Slack tokens configured: opening the local shell (see README to connect Slack).")
+    return _cmd_shell(args, settings)
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "handler", None) is None:
+        parser.print_help()
+        return 0
+    try:
+        settings = load_settings()
+        logging.basicConfig(
+            level=settings.log_level,
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        )
+        logging.getLogger("alembic").setLevel(logging.WARNING)
+        return int(args.handler(args, settings))
+    except SettingsError as exc:
+        print(f"maturity-bot: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "no answer"
+        where = _safe_url(settings.database_url)
+        print(
+            f"maturity-bot: DATABASE_URL: cannot use the database at {where} ({reason})",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

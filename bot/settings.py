@@ -1,0 +1,127 @@
+"""Settings: read once from the environment (and an optional ``.env``), passed down.
+
+Listeners and jobs never read ``os.environ``; they get a :class:`Settings`. A missing or
+malformed value raises :class:`SettingsError` whose message is one line naming the variable,
+which the CLI prints before exiting with status 2.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+DEFAULT_DATABASE_URL = "sqlite:///maturity-bot.db"
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+_DRIVERS = {"sqlite", "sqlite+pysqlite", "postgresql", "postgresql+psycopg"}
+
+Mode = Literal["socket", "http", "shell", "db"]
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; ``str(err)`` is one line naming it."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    database_url: str = DEFAULT_DATABASE_URL
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO")
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError as exc:
+            raise ValueError("is not a database URL") from exc
+        if url.drivername not in _DRIVERS:
+            if url.drivername == "postgresql+psycopg2":
+                raise ValueError("use postgresql+psycopg:// (psycopg 3), not psycopg2")
+            raise ValueError(
+                f"scheme {url.drivername!r} is not supported; use sqlite or postgresql"
+            )
+        if url.drivername.startswith("postgresql"):
+            # Pin the driver we ship, whichever spelling the operator used.
+            value = url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _check_api_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _check_bot_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xoxb-"):
+            raise ValueError("must be a bot token starting with xoxb-")
+        return value
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _check_app_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xapp-"):
+            raise ValueError("must be an app-level token starting with xapp-")
+        return value
+
+    # ---- what each way of running needs -------------------------------------------------
+
+    @property
+    def uses_oauth(self) -> bool:
+        return bool(self.slack_client_id and self.slack_client_secret)
+
+    @property
+    def slack_configured(self) -> bool:
+        """True when there is enough to talk to a real Slack workspace."""
+        return bool(
+            (self.slack_bot_token or self.uses_oauth)
+            and (self.slack_app_token or self.slack_signing_secret)
+        )
+
+    def require(self, mode: Mode) -> None:
+        """Raise :class:`SettingsError` naming the first setting ``mode`` needs but lacks."""
+        if mode == "socket":
+            if self.slack_app_token is None:
+                raise SettingsError("SLACK_APP_TOKEN is not set: Socket Mode needs an xapp- token")
+            if self.slack_bot_token is None:
+                raise SettingsError("SLACK_BOT_TOKEN is not set: Socket Mode needs an xoxb- token")
+        elif mode == "http":
+            if self.slack_signing_secret is None:
+                raise SettingsError(
+                    "SLACK_SIGNING_SECRET is not set: HTTP mode verifies every request with it"
+                )
+            if self.slack_bot_token is None and not self.uses_oauth:
+                raise SettingsError(
+                    "SLACK_BOT_TOKEN is not set (or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET "
+                    "for multi-workspace OAuth)"
+                )
+        if (self.slack_client_id is None) != (self.slack_client_secret is None):
+            missing = (
+                "SLACK_CLIENT_SECRET" if self.slack_client_secret is None else "SLACK_CLIENT_ID"
+            )
+            raise SettingsError(f"{missing} is not set: OAuth needs both client id and secret")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Load settings, turning pydantic's report into one line naming the variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = str(err["loc"][0]) if err["loc"] else "settings"
+        message = str(err["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"{field.upper()} is invalid: {message}") from None

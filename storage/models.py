@@ -1,0 +1,142 @@
+"""Tables. Every row that belongs to a Slack workspace carries ``workspace_id``.
+
+Timestamps are UTC-aware (:class:`storage.types.UTCDateTime`). Schema changes go through
+Alembic (``storage/migrations``); ``create_all`` is for test fixtures only.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime, utcnow
+
+
+def _ts(**kwargs: Any) -> Any:
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, **kwargs)
+
+
+class Workspace(SQLModel, table=True):
+    """A Slack workspace (``team_id``), inside an Enterprise Grid org when ``enterprise_id``."""
+
+    __tablename__ = "workspaces"
+    __table_args__ = (UniqueConstraint("enterprise_id", "slack_team_id", name="uq_workspace"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    slack_team_id: str = Field(max_length=32)
+    # "" rather than NULL so the unique key works on every backend.
+    enterprise_id: str = Field(default="", max_length=32)
+    name: str = Field(default="", max_length=255)
+    created_at: datetime = _ts()
+
+
+class Team(SQLModel, table=True):
+    """An engineering team being coached. Keyed by its channel by default, or by name."""
+
+    __tablename__ = "teams"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "name_key", name="uq_team_name"),
+        UniqueConstraint("workspace_id", "channel_key", name="uq_team_channel"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id", index=True)
+    name: str = Field(max_length=80)
+    name_key: str = Field(max_length=80)
+    # The channel the team lives in (where to share results); ``channel_key`` is set only
+    # for a channel's own default team so "one default team per channel" is a unique key.
+    channel_id: str | None = Field(default=None, max_length=32)
+    channel_key: str | None = Field(default=None, max_length=32)
+    level: int | None = Field(default=None)
+    target_level: int | None = Field(default=None)
+    created_by: str = Field(default="", max_length=32)
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+
+
+class AssessmentStatus(StrEnum):
+    OPEN = "open"
+    COMPLETED = "completed"
+    EXPIRED = "expired"
+    ABANDONED = "abandoned"
+
+
+class Assessment(SQLModel, table=True):
+    """One check-in. Its whole state is here after every answer: a restart loses nothing."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (Index("ix_assessment_open", "workspace_id", "team_id", "status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id", index=True)
+    team_id: int = Field(foreign_key="teams.id", index=True)
+    user_id: str = Field(max_length=32)
+    status: str = Field(default=AssessmentStatus.OPEN, max_length=16)
+    answers: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # Slack messages of the conversation: question id -> message ts, so an answered question
+    # can be replaced by its record and an earlier one re-answered.
+    messages: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    current_question: str | None = Field(default=None, max_length=64)
+    dm_channel: str | None = Field(default=None, max_length=32)
+    origin_channel: str | None = Field(default=None, max_length=32)
+    # Bumped on every change; a stale click (double click) loses the compare-and-set.
+    version: int = Field(default=0)
+    result_level: int | None = Field(default=None)
+    started_at: datetime = _ts()
+    updated_at: datetime = _ts()
+    completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class CriterionState(StrEnum):
+    MET = "met"
+    PARTLY = "partly"
+    NOT_MET = "not_met"
+    UNKNOWN = "unknown"
+
+
+class CriterionStatus(SQLModel, table=True):
+    """The current status of one success criterion for one team: the criteria board."""
+
+    __tablename__ = "criterion_statuses"
+    __table_args__ = (UniqueConstraint("team_id", "criterion_id", name="uq_criterion_status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id", index=True)
+    team_id: int = Field(foreign_key="teams.id", index=True)
+    criterion_id: str = Field(max_length=64)
+    status: str = Field(default=CriterionState.UNKNOWN, max_length=16)
+    value: float | None = Field(default=None)
+    source: str = Field(default="", max_length=32)
+    updated_by: str = Field(default="", max_length=32)
+    updated_at: datetime = _ts()
+
+
+class CriterionEvent(SQLModel, table=True):
+    """History of a criterion: who said what, when, with which evidence."""
+
+    __tablename__ = "criterion_events"
+    __table_args__ = (Index("ix_criterion_event_team", "team_id", "criterion_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id", index=True)
+    team_id: int = Field(foreign_key="teams.id")
+    criterion_id: str = Field(max_length=64)
+    status: str = Field(max_length=16)
+    value: float | None = Field(default=None)
+    evidence: str = Field(default="", max_length=2000)
+    source: str = Field(default="", max_length=32)
+    user_id: str = Field(default="", max_length=32)
+    created_at: datetime = _ts()
+
+
+class ProcessedEvent(SQLModel, table=True):
+    """Slack Events API retries are deduplicated by ``event_id``."""
+
+    __tablename__ = "processed_events"
+
+    event_id: str = Field(primary_key=True, max_length=64)
+    received_at: datetime = _ts()

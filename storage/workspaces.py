@@ -1,0 +1,130 @@
+"""Workspaces and teams. Every function takes the workspace it works in."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from storage.models import Team, Workspace
+from storage.types import utcnow
+
+TEAM_NAME_MAX = 80
+
+
+def get_or_create_workspace(
+    *, session: Session, slack_team_id: str, enterprise_id: str | None = None, name: str = ""
+) -> Workspace:
+    """The workspace row for a Slack ``team_id`` (inside ``enterprise_id`` on Grid)."""
+    enterprise = enterprise_id or ""
+    stmt = select(Workspace).where(
+        Workspace.slack_team_id == slack_team_id, Workspace.enterprise_id == enterprise
+    )
+    found = session.exec(stmt).first()
+    if found is not None:
+        return found
+    workspace = Workspace(slack_team_id=slack_team_id, enterprise_id=enterprise, name=name)
+    try:
+        with session.begin_nested():
+            session.add(workspace)
+    except IntegrityError:  # another request created it first
+        return session.exec(stmt).one()
+    return workspace
+
+
+def name_key(name: str) -> str:
+    """Case- and width-insensitive key, so "Platform" and "platform " are one team."""
+    return unicodedata.normalize("NFKC", " ".join(name.split())).casefold()[:TEAM_NAME_MAX]
+
+
+def clean_team_name(name: str) -> str:
+    return " ".join(name.split())[:TEAM_NAME_MAX]
+
+
+def get_team(*, session: Session, workspace_id: int, team_id: int) -> Team | None:
+    return session.exec(
+        select(Team).where(Team.workspace_id == workspace_id, Team.id == team_id)
+    ).first()
+
+
+def find_team_by_name(*, session: Session, workspace_id: int, name: str) -> Team | None:
+    return session.exec(
+        select(Team).where(Team.workspace_id == workspace_id, Team.name_key == name_key(name))
+    ).first()
+
+
+def list_teams(*, session: Session, workspace_id: int) -> list[Team]:
+    return list(
+        session.exec(
+            select(Team).where(Team.workspace_id == workspace_id).order_by(col(Team.name_key))
+        )
+    )
+
+
+def get_or_create_channel_team(
+    *, session: Session, workspace_id: int, channel_id: str, channel_name: str, user_id: str = ""
+) -> Team:
+    """The channel's own team, created (named after the channel) on first use."""
+    stmt = select(Team).where(Team.workspace_id == workspace_id, Team.channel_key == channel_id)
+    found = session.exec(stmt).first()
+    if found is not None:
+        return found
+    base = clean_team_name(channel_name.lstrip("#")) or channel_id
+    name = base
+    # A team may already carry the channel's name (named explicitly): keep both distinct.
+    suffix = 2
+    while find_team_by_name(session=session, workspace_id=workspace_id, name=name) is not None:
+        name = f"{base} ({suffix})"
+        suffix += 1
+    team = Team(
+        workspace_id=workspace_id,
+        name=name,
+        name_key=name_key(name),
+        channel_id=channel_id,
+        channel_key=channel_id,
+        created_by=user_id,
+    )
+    try:
+        with session.begin_nested():
+            session.add(team)
+    except IntegrityError:
+        return session.exec(stmt).one()
+    return team
+
+
+def get_or_create_named_team(
+    *, session: Session, workspace_id: int, name: str, channel_id: str | None, user_id: str = ""
+) -> Team:
+    """A team named explicitly (``/maturity assess <team name>``)."""
+    cleaned = clean_team_name(name)
+    if not cleaned:
+        raise ValueError("a team needs a name")
+    found = find_team_by_name(session=session, workspace_id=workspace_id, name=cleaned)
+    if found is not None:
+        return found
+    team = Team(
+        workspace_id=workspace_id,
+        name=cleaned,
+        name_key=name_key(cleaned),
+        channel_id=channel_id,
+        created_by=user_id,
+    )
+    try:
+        with session.begin_nested():
+            session.add(team)
+    except IntegrityError:
+        found = find_team_by_name(session=session, workspace_id=workspace_id, name=cleaned)
+        assert found is not None
+        return found
+    return team
+
+
+def set_team_level(*, session: Session, workspace_id: int, team_id: int, level: int) -> Team:
+    team = get_team(session=session, workspace_id=workspace_id, team_id=team_id)
+    if team is None:
+        raise LookupError(f"team {team_id} not found in this workspace")
+    team.level = level
+    team.updated_at = utcnow()
+    session.add(team)
+    return team
