@@ -1,0 +1,50 @@
+"""The ``/maturity help`` answer (also the answer to anything not understood)."""
+
+from __future__ import annotations
+
+from conversations.text import escape_mrkdwn, truncate
+from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlock
+
+from bot.commands import SUBCOMMANDS
+from bot.ids import BlockId
+
+QUOTE_LIMIT = 200
+
+
+def usage_blocks(not_understood: str | None = None) -> list[dict]:
+    lines = "\n".join(f"• `{s.usage}` — {s.summary}" for s in SUBCOMMANDS)
+    blocks = []
+    if not_understood:
+        quoted = escape_mrkdwn(truncate(not_understood, QUOTE_LIMIT)).replace("`", "'")
+        blocks.append(
+            SectionBlock(
+                block_id=BlockId.ERROR,
+                text=MarkdownTextObject(text=f"I didn't catch `{quoted}`. Here is what I can do:"),
+            )
+        )
+    blocks.append(
+        SectionBlock(
+            block_id=BlockId.USAGE,
+            text=MarkdownTextObject(
+                text="*maturity-bot* helps your team climb the automation ladder, "
+                "one rung at a time.\n" + lines
+            ),
+        )
+    )
+    blocks.append(
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text="Levels: 0 manual · 1 scripted · 2 infrastructure as code · "
+                    "3 continuous delivery · 4 continuous deployment · 5 self-healing"
+                )
+            ]
+        )
+    )
+    return [b.to_dict() for b in blocks]
+
+
+def usage_text(not_understood: str | None = None) -> str:
+    """Plain-text fallback for notifications and screen readers."""
+    head = "maturity-bot: " + ", ".join(s.usage for s in SUBCOMMANDS)
+    return head if not not_understood else f"I didn't catch that. {head}"

@@ -1,0 +1,54 @@
+"""``/maturity`` subcommands, parsed in one place.
+
+The parser is plain Python (no Slack objects) so it is trivially testable; the listener
+in ``bot/listeners/commands/maturity.py`` routes on its result.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass, field
+
+from bot.ids import COMMAND
+
+MAX_COMMAND_TEXT = 4000
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    name: str
+    usage: str
+    summary: str
+
+
+SUBCOMMANDS: tuple[Subcommand, ...] = (
+    Subcommand("assess", f"{COMMAND} assess [team name]", "check in on where a team stands"),
+    Subcommand("help", f"{COMMAND} help", "show this help"),
+)
+_NAMES = {s.name for s in SUBCOMMANDS}
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A recognised subcommand with its arguments, or ``name=None`` with what was typed."""
+
+    name: str | None
+    args: tuple[str, ...] = field(default_factory=tuple)
+    rest: str = ""
+    raw: str = ""
+
+
+def parse(text: str | None) -> Parsed:
+    raw = (text or "").strip()[:MAX_COMMAND_TEXT]
+    if not raw:
+        return Parsed(name="help", raw=raw)
+    head, _, rest = raw.partition(" ")
+    name = head.lower()
+    if name not in _NAMES:
+        return Parsed(name=None, raw=raw)
+    rest = rest.strip()
+    try:
+        args = tuple(shlex.split(rest))
+    except ValueError:  # an unbalanced quote: keep the words as typed
+        args = tuple(rest.split())
+    return Parsed(name=name, args=args, rest=rest, raw=raw)

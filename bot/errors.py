@@ -1,0 +1,47 @@
+"""One global error handler: known domain errors become a friendly ephemeral line,
+unexpected ones a short id the user can quote to whoever runs the bot."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any
+
+from slack_bolt import App
+
+logger = logging.getLogger("maturity_bot.errors")
+
+
+class UserFacingError(Exception):
+    """An error whose message is written for the person who caused it."""
+
+
+def register_error_handler(app: App) -> None:
+    @app.error
+    def handle_error(error: Exception, body: dict[str, Any], respond: Any, logger: Any) -> None:
+        if isinstance(error, UserFacingError):
+            text = str(error)
+            logging.getLogger("maturity_bot.errors").info("user-facing error: %s", text)
+        else:
+            ref = secrets.token_hex(4)
+            logging.getLogger("maturity_bot.errors").exception(
+                "unexpected error (ref %s) handling %s", ref, _kind(body), exc_info=error
+            )
+            text = (
+                f":warning: Something went wrong on our side. Nothing you entered was lost — "
+                f"try again in a moment. If it keeps happening, quote `{ref}` to whoever runs "
+                "maturity-bot."
+            )
+        if respond is not None and _has_response_url(body):
+            try:
+                respond(text=text, response_type="ephemeral", replace_original=False)
+            except Exception:  # the response_url may have expired; the log has the story
+                logging.getLogger("maturity_bot.errors").warning("could not tell the user")
+
+
+def _kind(body: dict[str, Any]) -> str:
+    return str(body.get("type") or body.get("command") or "request")
+
+
+def _has_response_url(body: dict[str, Any]) -> bool:
+    return bool(body.get("response_url") or body.get("response_urls"))

@@ -1,0 +1,124 @@
+"""``serve --http``: the Bolt app behind gunicorn (threaded workers, graceful SIGTERM).
+
+Routes: ``POST /slack/events`` (commands, interactivity and events, signature-verified by
+Bolt), ``GET /healthz`` (200 with JSON while the database answers, 503 otherwise).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from sqlalchemy.engine import Engine
+
+from bot.settings import Settings
+from storage.db import make_engine, ping
+
+logger = logging.getLogger("maturity_bot.server")
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+MAX_BODY_BYTES = 1_000_000
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def build_wsgi(app: App, engine: Engine | None) -> WSGIApp:
+    """The WSGI callable: Bolt for Slack's requests, plus a health check."""
+    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+
+    def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        method = environ.get("REQUEST_METHOD", "GET")
+        if path == HEALTH_PATH and method in ("GET", "HEAD"):
+            healthy = engine is None or ping(engine)
+            body = json.dumps({"status": "ok" if healthy else "unavailable", "database": healthy})
+            return _reply(start_response, 200 if healthy else 503, body, "application/json")
+        if path == EVENTS_PATH and method == "POST":
+            try:
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > MAX_BODY_BYTES:
+                return _reply(start_response, 413, "request body too large", "text/plain")
+            return slack(environ, start_response)
+        return _reply(start_response, 404, "not found", "text/plain")
+
+    return wsgi
+
+
+def _reply(start_response: Callable[..., Any], status: int, body: str, ctype: str) -> list[bytes]:
+    data = body.encode()
+    reason = {200: "OK", 404: "Not Found", 413: "Payload Too Large", 503: "Service Unavailable"}
+    start_response(
+        f"{status} {reason.get(status, '')}",
+        [("Content-Type", f"{ctype}; charset=utf-8"), ("Content-Length", str(len(data)))],
+    )
+    return [data]
+
+
+class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    def __init__(self, factory: Callable[[], WSGIApp], options: dict[str, Any]) -> None:
+        self._factory = factory
+        self._options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self._options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> WSGIApp:
+        return self._factory()
+
+
+def run_wsgi(
+    factory: Callable[[], WSGIApp],
+    *,
+    host: str,
+    port: int,
+    workers: int = 1,
+    threads: int = 16,
+    hooks: dict[str, Callable[..., Any]] | None = None,
+) -> int:
+    """Serve ``factory()`` (built in each worker, after fork) until SIGTERM/SIGINT.
+
+    On SIGTERM gunicorn stops accepting, lets requests in flight finish (up to
+    ``graceful_timeout``) and exits 0.
+    """
+    options: dict[str, Any] = {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": threads,
+        "graceful_timeout": 25,
+        "timeout": 60,
+        "keepalive": 5,
+        "preload_app": False,
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "warning",
+        "proc_name": "maturity-bot",
+        **(hooks or {}),
+    }
+    _Gunicorn(factory, options).run()
+    return 0
+
+
+def serve_http(
+    settings: Settings, *, host: str, port: int, workers: int = 1, scheduler: bool = True
+) -> int:
+    from bot.app import build_app
+    from storage.migrate import upgrade
+
+    upgrade(settings.database_url)
+
+    def factory() -> WSGIApp:
+        engine = make_engine(settings.database_url)
+        return build_wsgi(build_app(settings, engine=engine), engine)
+
+    print(f"maturity-bot: serving Slack over HTTP on http://{host}:{port}{EVENTS_PATH}", flush=True)
+    return run_wsgi(factory, host=host, port=port, workers=workers)

@@ -1,0 +1,31 @@
+"""The Web API client: short timeout, and slack_sdk's own retry handlers."""
+
+from __future__ import annotations
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from bot.settings import Settings
+
+WEB_API_TIMEOUT_S = 5
+
+
+def build_client(settings: Settings, token: str | None = None) -> WebClient:
+    """A WebClient against ``SLACK_API_URL`` that retries 429 (after ``Retry-After``),
+    5xx answers and dropped connections a few times before giving up."""
+    if token is None and settings.slack_bot_token is not None:
+        token = settings.slack_bot_token.get_secret_value()
+    return WebClient(
+        token=token,
+        base_url=settings.slack_api_url,
+        timeout=WEB_API_TIMEOUT_S,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=3),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
