@@ -140,3 +140,20 @@ class ProcessedEvent(SQLModel, table=True):
 
     event_id: str = Field(primary_key=True, max_length=64)
     received_at: datetime = _ts()
+
+
+class NudgeRecord(SQLModel, table=True):
+    """A nudge shown to a team (and whether someone dismissed it): cooldowns, digests."""
+
+    __tablename__ = "nudges"
+    __table_args__ = (Index("ix_nudge_team_rule", "team_id", "rule_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id", index=True)
+    team_id: int = Field(foreign_key="teams.id")
+    rule_id: str = Field(max_length=32)
+    source: str = Field(default="", max_length=32)
+    subject: str = Field(default="", max_length=255)
+    created_at: datetime = _ts()
+    dismissed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    dismissed_by: str = Field(default="", max_length=32)

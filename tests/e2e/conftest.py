@@ -128,3 +128,55 @@ def serve(tmp_path: Path, standin: SlackStandIn) -> Iterator[ServeProcess]:
         yield server
     finally:
         stop_serve(server)
+
+
+@dataclass
+class BotHarness:
+    """The real Bolt app in-process against the stand-in, on a real SQLite file."""
+
+    app: object
+    standin: SlackStandIn
+    engine: object
+    secret: str
+
+    def user(
+        self,
+        user_id: str = "U0ALICE",
+        channel_id: str = "C0PLATFORM",
+        channel_name: str = "platform",
+        team_id: str | None = None,
+    ):
+        from bot.payloads import Actor
+        from bot.standin.driver import SlackUser, in_process
+
+        actor = Actor(
+            user_id=user_id,
+            user_name=user_id.lower(),
+            team_id=team_id or self.standin.team_id,
+            channel_id=channel_id,
+            channel_name=channel_name,
+        )
+        return SlackUser(self.standin, in_process(self.app), self.secret, actor)
+
+
+@pytest.fixture
+def harness(tmp_path: Path, standin: SlackStandIn) -> Iterator[BotHarness]:
+    from bot.app import build_app
+    from bot.settings import load_settings
+    from storage.db import make_engine
+    from storage.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    upgrade(url)
+    settings = load_settings(
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=standin.api_url,
+        database_url=url,
+    )
+    engine = make_engine(url)
+    app = build_app(settings, engine=engine, process_before_response=True)
+    try:
+        yield BotHarness(app=app, standin=standin, engine=engine, secret=SIGNING_SECRET)
+    finally:
+        engine.dispose()

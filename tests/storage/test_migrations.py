@@ -15,6 +15,7 @@ TABLES = {
     "criterion_statuses",
     "criterion_events",
     "processed_events",
+    "nudges",
 }
 
 

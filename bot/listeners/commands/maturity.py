@@ -5,13 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
 
 from bot.blocks.usage import usage_blocks, usage_text
 from bot.commands import parse
+from bot.deps import deps_of
+from bot.listeners.where import from_command
+from bot.services import assessment
 
 
 def handle_maturity(
-    ack: Ack, command: dict[str, Any], respond: Respond, context: BoltContext
+    ack: Ack, command: dict[str, Any], respond: Respond, context: BoltContext, client: WebClient
 ) -> None:
     parsed = parse(command.get("text"))
     if parsed.name in (None, "help"):
@@ -24,7 +28,8 @@ def handle_maturity(
         )
         return
     ack()
-    respond(
-        text="That part of maturity-bot is not switched on yet.",
-        response_type="ephemeral",
-    )
+    if parsed.name == "assess":
+        reply = assessment.start(
+            deps_of(context), client, from_command(command, context), parsed.rest or None
+        )
+        respond(text=reply.text, blocks=reply.blocks or None, response_type="ephemeral")
