@@ -117,7 +117,13 @@ def serve_http(
     upgrade(settings.database_url)
 
     def factory() -> WSGIApp:
+        # Runs in each worker after the fork: its own engine, and its own scheduler (the
+        # database claims keep scheduled posts exactly-once across workers and replicas).
         engine = make_engine(settings.database_url)
+        if scheduler:
+            from bot.runtime import start_background
+
+            start_background(settings, engine)
         return build_wsgi(build_app(settings, engine=engine), engine)
 
     print(f"maturity-bot: serving Slack over HTTP on http://{host}:{port}{EVENTS_PATH}", flush=True)

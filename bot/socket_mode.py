@@ -11,6 +11,7 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from bot.app import build_app
 from bot.settings import Settings
+from storage.db import make_engine
 from storage.migrate import upgrade
 
 logger = logging.getLogger("maturity_bot.socket_mode")
@@ -29,8 +30,15 @@ def serve_socket_mode(settings: Settings, *, scheduler: bool = True) -> int:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
+    background = None
+    if scheduler:
+        from bot.runtime import start_background
+
+        background = start_background(settings, make_engine(settings.database_url))
     handler.connect()
     print("maturity-bot: connected to Slack over Socket Mode", flush=True)
     stop.wait()
     handler.close()
+    if background is not None:
+        background.shutdown(wait=True)
     return 0

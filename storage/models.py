@@ -157,3 +157,68 @@ class NudgeRecord(SQLModel, table=True):
     created_at: datetime = _ts()
     dismissed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     dismissed_by: str = Field(default="", max_length=32)
+
+
+class ScheduleKind(StrEnum):
+    DIGEST = "digest"
+    REMINDER = "reminder"
+
+
+class Schedule(SQLModel, table=True):
+    """Something to send at a time: a weekly digest, a one-off reminder.
+
+    ``next_due_at`` is computed with APScheduler's triggers in the schedule's time zone
+    (``bot/schedule_times.py``). Recurring schedules carry ``weekday``/``time_of_day``;
+    one-offs have neither and are deactivated once sent. ``payload`` holds what the
+    sender needs (the digest's teams, the reminder's runbook operation).
+    """
+
+    __tablename__ = "schedules"
+    __table_args__ = (
+        Index("ix_schedule_due", "active", "next_due_at"),
+        Index("ix_schedule_owner", "workspace_id", "kind", "channel_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id", index=True)
+    kind: str = Field(max_length=16)
+    channel_id: str = Field(default="", max_length=32)
+    user_id: str = Field(default="", max_length=32)
+    tz: str = Field(default="UTC", max_length=64)
+    weekday: int | None = Field(default=None)  # 0 = Monday
+    time_of_day: str | None = Field(default=None, max_length=5)  # "HH:MM"
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    next_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    active: bool = Field(default=True)
+    failure: str = Field(default="", max_length=255)
+    created_by: str = Field(default="", max_length=32)
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+
+
+class ClaimOutcome(StrEnum):
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+class Claim(SQLModel, table=True):
+    """One sending of one schedule for one period, claimed before anything is posted.
+
+    The unique key ``(schedule_id, period)`` makes the send exactly-once across processes;
+    ``lease_until`` lets another process retry a claim whose holder crashed.
+    """
+
+    __tablename__ = "claims"
+    __table_args__ = (UniqueConstraint("schedule_id", "period", name="uq_claim_period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    schedule_id: int = Field(foreign_key="schedules.id", index=True)
+    period: str = Field(max_length=64)
+    owner: str = Field(default="", max_length=64)
+    claimed_at: datetime = _ts()
+    lease_until: datetime = Field(sa_type=UTCDateTime)
+    attempts: int = Field(default=1)
+    done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    outcome: str | None = Field(default=None, max_length=16)
+    detail: str = Field(default="", max_length=1000)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -635,3 +635,42 @@ def _expire(session: Session, a: Assessment) -> None:
         expected_version=a.version,
         status=AssessmentStatus.EXPIRED,
     )
+
+
+# ------------------------------------------------------------------------------- expiry
+
+
+def expire_idle(deps: Deps, client: WebClient, *, now: datetime | None = None) -> int:
+    """Close check-ins idle for 7 days and tell each owner, kindly, once."""
+    cutoff = (now or utcnow()) - IDLE_EXPIRY
+    with session_scope(deps.engine) as session:
+        stale = list(
+            session.exec(
+                select(Assessment).where(
+                    Assessment.status == AssessmentStatus.OPEN,
+                    col(Assessment.updated_at) < cutoff,
+                )
+            )
+        )
+    told = 0
+    for a in stale:
+        with session_scope(deps.engine) as session:
+            won = update_assessment(
+                session=session,
+                workspace_id=a.workspace_id,
+                assessment_id=a.id or 0,
+                expected_version=a.version,
+                status=AssessmentStatus.EXPIRED,
+            )
+            team = get_team(session=session, workspace_id=a.workspace_id, team_id=a.team_id)
+        if not won or not a.dm_channel or team is None:
+            continue  # another process closed it (and told them), or we never reached them
+        client.chat_postMessage(
+            channel=a.dm_channel,
+            text=(
+                f"Your check-in for {team.name} has been quiet for a week, so I've closed it. "
+                f"Whenever you're ready, `{COMMAND} assess` starts a fresh one."
+            ),
+        )
+        told += 1
+    return told

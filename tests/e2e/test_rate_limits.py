@@ -96,7 +96,9 @@ def test_a_server_error_is_retried(bot: Bot, status: int) -> None:
 @pytest.mark.parametrize(
     "retry_headers",
     [
-        pytest.param({"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}, id="retry"),
+        pytest.param(
+            {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}, id="retry"
+        ),
         pytest.param({}, id="no-retry-headers"),
     ],
 )

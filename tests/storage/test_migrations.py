@@ -16,6 +16,8 @@ TABLES = {
     "criterion_events",
     "processed_events",
     "nudges",
+    "schedules",
+    "claims",
 }
 
 

@@ -1,0 +1,79 @@
+"""Small, pure text helpers shared by the domain and the Slack layer.
+
+Everything the domain produces (explanations, nudges, answer errors) is *plain text*. Slack's
+``mrkdwn`` treats ``&``, ``<`` and ``>`` as control characters (``<!channel>``, ``<@U123>``,
+``<https://x|label>``), so anything that may hold user text goes through
+:func:`escape_mrkdwn` (or :func:`escape_and_truncate`) before it lands in a mrkdwn field.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+ELLIPSIS = "…"
+
+_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
+def escape_mrkdwn(text: str) -> str:
+    """Escape ``&``, ``<`` and ``>`` so user text never becomes a mention, link or markup.
+
+    ``escape_mrkdwn("<!channel> & co") == "&lt;!channel&gt; &amp; co"``.
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def truncate(text: str, limit: int) -> str:
+    """Cut ``text`` to at most ``limit`` characters, ending with ``…`` when cut."""
+    if limit < 1:
+        raise ValueError("limit must be at least 1")
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rstrip() + ELLIPSIS
+
+
+def escape_and_truncate(text: str, limit: int) -> str:
+    """Escape for mrkdwn and fit in ``limit`` characters without splitting an entity.
+
+    Use this for a Slack field with a length cap: escaping can triple a character's length,
+    and cutting after escaping could leave half an ``&amp;``.
+    """
+    if limit < 1:
+        raise ValueError("limit must be at least 1")
+    escaped = escape_mrkdwn(text)
+    if len(escaped) <= limit:
+        return escaped
+    out: list[str] = []
+    used = 0
+    for ch in text:
+        piece = _ESCAPES.get(ch, ch)
+        if used + len(piece) > limit - 1:
+            break
+        out.append(piece)
+        used += len(piece)
+    return "".join(out).rstrip() + ELLIPSIS
+
+
+def format_number(value: float) -> str:
+    """``85.0 -> "85"``, ``7.5 -> "7.5"``, ``1500 -> "1,500"``."""
+    if not math.isfinite(value):
+        raise ValueError("only finite numbers can be formatted")
+    if value == int(value):
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def join_and(items: Sequence[str]) -> str:
+    """``["a", "b", "c"] -> "a, b and c"``; empty gives ``""``."""
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def plural(count: float, singular: str, plural_form: str | None = None) -> str:
+    """``plural(1, "service") == "1 service"``, ``plural(12, "service") == "12 services"``."""
+    word = singular if count == 1 else (plural_form or singular + "s")
+    return f"{format_number(count)} {word}"
