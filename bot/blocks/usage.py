@@ -15,7 +15,8 @@ def usage_blocks(not_understood: str | None = None) -> list[dict]:
     lines = "\n".join(f"• `{s.usage}` — {s.summary}" for s in SUBCOMMANDS)
     blocks = []
     if not_understood:
-        quoted = escape_mrkdwn(truncate(not_understood, QUOTE_LIMIT)).replace("`", "'")
+        flat = " ".join(not_understood.split())  # a quote stays on one line
+        quoted = escape_mrkdwn(truncate(flat, QUOTE_LIMIT)).replace("`", "'")
         blocks.append(
             SectionBlock(
                 block_id=BlockId.ERROR,
