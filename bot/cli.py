@@ -65,6 +65,29 @@ def build_parser() -> argparse.ArgumentParser:
     shell.add_argument("--channel", default="general", help="channel name you type in")
     shell.set_defaults(handler=_cmd_shell)
 
+    digest = sub.add_parser(
+        "digest", help="weekly channel digests", description="Weekly channel digests."
+    )
+    digest_sub = digest.add_subparsers(
+        dest="digest_command", metavar="DIGEST_COMMAND", required=True
+    )
+    send = digest_sub.add_parser(
+        "send",
+        help="send the digests that are due now (each at most once per week)",
+        description="Send what is due now, through the same database claim as the scheduler, "
+        "so nothing is posted twice.",
+    )
+    send.add_argument("--channel", help="only this channel id (e.g. C0123ABCD)")
+    send.add_argument(
+        "--now",
+        action="store_true",
+        help="send this week's digest for --channel immediately, even if not due yet",
+    )
+    send.add_argument(
+        "--dry-run", action="store_true", help="show what would be sent; post nothing"
+    )
+    send.set_defaults(handler=_cmd_digest_send)
+
     db = sub.add_parser("db", help="database maintenance", description="Database maintenance.")
     db_sub = db.add_subparsers(dest="db_command", metavar="DB_COMMAND", required=True)
     upgrade = db_sub.add_parser("upgrade", help="apply database migrations")
@@ -77,6 +100,42 @@ def _cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 
     upgrade(settings.database_url)
     print(f"Database is up to date ({_safe_url(settings.database_url)}).")
+    return 0
+
+
+def _cmd_digest_send(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.runtime import build_sender
+    from bot.services.digest import send_now
+    from storage.db import make_engine, session_scope
+    from storage.migrate import upgrade
+    from storage.models import ScheduleKind
+    from storage.schedules import due_schedules
+    from storage.types import utcnow
+
+    upgrade(settings.database_url)
+    sender = build_sender(settings, make_engine(settings.database_url))
+    if args.now:
+        if not args.channel:
+            print("maturity-bot: digest send --now needs --channel", file=sys.stderr)
+            return EXIT_CONFIG
+        print(send_now(sender, args.channel, dry_run=args.dry_run))
+        return 0
+    wanted = args.channel
+    if args.dry_run:
+        with session_scope(sender.deps.engine) as session:
+            due = due_schedules(session=session, now=utcnow(), kind=ScheduleKind.DIGEST)
+        due = [s for s in due if wanted is None or s.channel_id == wanted]
+        for schedule in due:
+            print(f"due: {schedule.channel_id} (since {schedule.next_due_at:%Y-%m-%d %H:%M} UTC)")
+        print(f"{len(due)} digest(s) due; nothing posted (dry run).")
+        return 0
+    reports = sender.send_due(
+        kind=ScheduleKind.DIGEST,
+        where=lambda s: wanted is None or s.channel_id == wanted,
+    )
+    for r in reports:
+        print(f"{r.period} schedule {r.schedule_id}: {r.outcome} {r.detail}".rstrip())
+    print(f"{len(reports)} digest(s) handled.")
     return 0
 
 
@@ -100,6 +159,9 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def _cmd_shell(args: argparse.Namespace, settings: Settings) -> int:
     from bot.shell import run_shell
+
+    if settings.log_level == "INFO":  # the terminal is the UI here: keep the log quiet
+        logging.getLogger().setLevel(logging.WARNING)
 
     return run_shell(settings, user_id=args.user, channel_name=args.channel)
 

@@ -23,6 +23,13 @@ class Subcommand:
 
 SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand("assess", f"{COMMAND} assess [team name]", "check in on where a team stands"),
+    Subcommand(
+        "digest",
+        f"{COMMAND} digest schedule <weekday> <HH:MM> [time zone] [teams all | teams <names>]",
+        "post a weekly progress digest in this channel",
+    ),
+    Subcommand("digest", f"{COMMAND} digest preview", "show this week's digest, just to you"),
+    Subcommand("digest", f"{COMMAND} digest off", "stop this channel's weekly digest"),
     Subcommand("help", f"{COMMAND} help", "show this help"),
 )
 _NAMES = {s.name for s in SUBCOMMANDS}

@@ -7,7 +7,7 @@ import logging
 import secrets
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltResponse
 
 logger = logging.getLogger("maturity_bot.errors")
 
@@ -18,13 +18,19 @@ class UserFacingError(Exception):
 
 def register_error_handler(app: App) -> None:
     @app.error
-    def handle_error(error: Exception, body: dict[str, Any], respond: Any, logger: Any) -> None:
+    def handle_error(
+        error: Exception, body: dict[str, Any], respond: Any, response: BoltResponse | None
+    ) -> None:
         if isinstance(error, UserFacingError):
             text = str(error)
-            logging.getLogger("maturity_bot.errors").info("user-facing error: %s", text)
+            logger.info("user-facing error: %s", text)
+            if response is not None:
+                # Handled: the person is told below. (Only matters when the listener runs
+                # before the response, as in the shell; otherwise Slack already has its ack.)
+                response.status, response.body = 200, ""
         else:
             ref = secrets.token_hex(4)
-            logging.getLogger("maturity_bot.errors").exception(
+            logger.exception(
                 "unexpected error (ref %s) handling %s", ref, _kind(body), exc_info=error
             )
             text = (
@@ -36,7 +42,7 @@ def register_error_handler(app: App) -> None:
             try:
                 respond(text=text, response_type="ephemeral", replace_original=False)
             except Exception:  # the response_url may have expired; the log has the story
-                logging.getLogger("maturity_bot.errors").warning("could not tell the user")
+                logger.warning("could not tell the user")
 
 
 def _kind(body: dict[str, Any]) -> str:

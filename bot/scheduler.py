@@ -13,8 +13,10 @@ import logging
 import os
 import socket
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -24,7 +26,14 @@ from bot.deps import Deps
 from storage.db import session_scope
 from storage.events import forget_old_events
 from storage.models import ClaimOutcome, Schedule
-from storage.schedules import advance, claim, due_schedules, finish_claim
+from storage.schedules import (
+    advance,
+    claim,
+    due_schedules,
+    finish_claim,
+    get_claim,
+    save_progress,
+)
 from storage.types import utcnow
 
 logger = logging.getLogger("maturity_bot.scheduler")
@@ -42,7 +51,12 @@ class Outcome:
 
 @dataclass
 class Due:
-    """One due item handed to its kind's handler, after its claim succeeded."""
+    """One due item handed to its kind's handler, after its claim succeeded.
+
+    ``progress`` is what an earlier, crashed attempt at this very claim checkpointed (e.g.
+    the digest's parent message ts), so a retry continues instead of posting again;
+    ``checkpoint(progress)`` saves it.
+    """
 
     deps: Deps
     client: WebClient
@@ -50,6 +64,13 @@ class Due:
     period: str
     due_at: datetime
     now: datetime
+    claim_id: int = 0
+    progress: dict[str, Any] = field(default_factory=dict)
+
+    def checkpoint(self, progress: dict[str, Any]) -> None:
+        self.progress = dict(progress)
+        with session_scope(self.deps.engine) as session:
+            save_progress(session=session, claim_id=self.claim_id, progress=self.progress)
 
 
 @dataclass(frozen=True)
@@ -85,9 +106,14 @@ class Report:
 
 @dataclass
 class Sender:
+    """Sends what is due. Items run in parallel (one slow or rate-limited channel does not
+    hold up the others); each item is claimed first, so any number of senders in any
+    number of processes post it once."""
+
     deps: Deps
     client_for: Callable[[int], WebClient]
     owner: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
+    parallel: int = 8
 
     def send_due(
         self,
@@ -100,27 +126,58 @@ class Sender:
         now = now or utcnow()
         with session_scope(self.deps.engine) as session:
             due = due_schedules(session=session, now=now, kind=kind)
+        todo = [s for s in due if s.kind in KINDS and (where is None or where(s))]
+        for s in due:
+            if s.kind not in KINDS:
+                logger.warning("no sender for schedule kind %r", s.kind)
+        if len(todo) <= 1 or self.parallel <= 1:
+            return [r for s in todo for r in self.send_schedule(s, now)]
+        with ThreadPoolExecutor(max_workers=self.parallel, thread_name_prefix="send") as pool:
+            batches = list(pool.map(lambda s: self.send_schedule(s, now), todo))
+        return [r for batch in batches for r in batch]
+
+    def send_schedule(self, schedule: Schedule, now: datetime) -> list[Report]:
+        """Send a schedule's due period(s): a stale one is skipped, then the catch-up sent."""
         reports = []
-        for schedule in due:
-            if where is not None and not where(schedule):
-                continue
-            handler = KINDS.get(schedule.kind)
-            if handler is None:
-                logger.warning("no sender for schedule kind %r", schedule.kind)
-                continue
-            reports.append(self.send_one(schedule, handler, now))
+        for _ in range(3):  # at most: a stale period, the catch-up, nothing more
+            if schedule.next_due_at is None or schedule.next_due_at > now:
+                break
+            report, next_due = self.send_one(schedule, KINDS[schedule.kind], now)
+            reports.append(report)
+            if next_due is None or report.outcome == "in-progress":
+                break
+            schedule.next_due_at = next_due
         return reports
 
-    def send_one(self, schedule: Schedule, handler: Kind, now: datetime) -> Report:
+    def send_one(
+        self, schedule: Schedule, handler: Kind, now: datetime
+    ) -> tuple[Report, datetime | None]:
         assert schedule.id is not None and schedule.next_due_at is not None
         due_at = schedule.next_due_at
         period = handler.period(schedule, due_at)
+        late = now - due_at > handler.max_lateness
+        # After a skipped (too late) period, the next candidate is the first due time
+        # within the catch-up window, which may be this very week's.
+        next_due = handler.next_due(schedule, now - handler.max_lateness if late else due_at)
         with session_scope(self.deps.engine) as session:
             held = claim(session=session, schedule_id=schedule.id, period=period, owner=self.owner)
             claim_id = held.id if held is not None else None
+            progress = dict(held.progress) if held is not None else {}
+            previous = (
+                None if held else get_claim(session=session, schedule_id=schedule.id, period=period)
+            )
+            if held is None and previous is not None and previous.done_at is not None:
+                # Sent already (by another process, or by `digest send --now`): move on.
+                advance(
+                    session=session,
+                    schedule_id=schedule.id,
+                    expected_due=due_at,
+                    next_due_at=next_due,
+                )
+                return Report(schedule.id, schedule.kind, period, "already-sent"), next_due
         if claim_id is None:
-            return Report(schedule.id, schedule.kind, period, "already-claimed")
-        if now - due_at > handler.max_lateness:
+            return Report(schedule.id, schedule.kind, period, "in-progress"), None
+        if late:
             logger.warning(
                 "skipping %s schedule %s for %s: due %s, %s late",
                 schedule.kind,
@@ -140,6 +197,8 @@ class Sender:
                         period,
                         due_at,
                         now,
+                        claim_id=claim_id,
+                        progress=progress,
                     )
                 )
             except Exception as exc:  # recorded on the claim; the next period still runs
@@ -152,10 +211,11 @@ class Sender:
             advance(
                 session=session,
                 schedule_id=schedule.id,
-                next_due_at=handler.next_due(schedule, max(now, due_at)),
+                expected_due=due_at,
+                next_due_at=next_due,
                 failure=outcome.detail if outcome.status == ClaimOutcome.FAILED else "",
             )
-        return Report(schedule.id, schedule.kind, period, outcome.status, outcome.detail)
+        return Report(schedule.id, schedule.kind, period, outcome.status, outcome.detail), next_due
 
 
 def start_scheduler(

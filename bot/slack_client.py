@@ -10,22 +10,33 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.settings import Settings
+from bot.slack_limits import GatedRateLimitHandler, WorkspaceGate
 
 WEB_API_TIMEOUT_S = 5
 
 
-def build_client(settings: Settings, token: str | None = None) -> WebClient:
+def build_client(
+    settings: Settings, token: str | None = None, *, gate: WorkspaceGate | None = None
+) -> WebClient:
     """A WebClient against ``SLACK_API_URL`` that retries 429 (after ``Retry-After``),
-    5xx answers and dropped connections a few times before giving up."""
+    5xx answers and dropped connections a few times before giving up.
+
+    With a ``gate``, a 429 pauses every request sharing that gate (one workspace's senders).
+    """
     if token is None and settings.slack_bot_token is not None:
         token = settings.slack_bot_token.get_secret_value()
+    rate_limit = (
+        GatedRateLimitHandler(gate, max_retry_count=3)
+        if gate is not None
+        else RateLimitErrorRetryHandler(max_retry_count=3)
+    )
     return WebClient(
         token=token,
         base_url=settings.slack_api_url,
         timeout=WEB_API_TIMEOUT_S,
         retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=3),
+            rate_limit,
             ServerErrorRetryHandler(max_retry_count=2),
         ],
     )

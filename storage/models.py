@@ -222,3 +222,6 @@ class Claim(SQLModel, table=True):
     done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     outcome: str | None = Field(default=None, max_length=16)
     detail: str = Field(default="", max_length=1000)
+    # Checkpoints of a multi-message send (e.g. the digest's parent ts and the teams done),
+    # so a retry after a crash continues where the crashed attempt stopped.
+    progress: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

@@ -141,6 +141,15 @@ def finish_claim(
     )
 
 
+def save_progress(*, session: Session, claim_id: int, progress: dict[str, Any]) -> None:
+    session.execute(
+        update(Claim)
+        .where(col(Claim.id) == claim_id)
+        .values(progress=progress)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def get_claim(*, session: Session, schedule_id: int, period: str) -> Claim | None:
     return session.exec(
         select(Claim).where(Claim.schedule_id == schedule_id, Claim.period == period)
@@ -151,18 +160,23 @@ def advance(
     *,
     session: Session,
     schedule_id: int,
+    expected_due: datetime,
     next_due_at: datetime | None,
     failure: str | None = None,
-) -> None:
-    """Move a schedule to its next due time; ``None`` ends a one-off."""
+) -> bool:
+    """Move a schedule from ``expected_due`` to its next due time (``None`` ends a one-off).
+
+    A compare-and-set: False when another process already moved it (or it was edited).
+    """
     values: dict[str, Any] = {"next_due_at": next_due_at, "updated_at": utcnow()}
     if next_due_at is None:
         values["active"] = False
     if failure is not None:
         values["failure"] = failure[:255]
-    session.execute(
+    result = session.execute(
         update(Schedule)
-        .where(col(Schedule.id) == schedule_id)
+        .where(col(Schedule.id) == schedule_id, col(Schedule.next_due_at) == expected_due)
         .values(**values)
         .execution_options(synchronize_session=False)
     )
+    return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from conversations.text import escape_mrkdwn, truncate
 from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlock
 
 from bot.commands import SUBCOMMANDS
 from bot.ids import BlockId
+from conversations.text import escape_mrkdwn, truncate
 
 QUOTE_LIMIT = 200
 
 
 def usage_blocks(not_understood: str | None = None) -> list[dict]:
-    lines = "\n".join(f"• `{s.usage}` — {s.summary}" for s in SUBCOMMANDS)
+    lines = "\n".join(
+        f"• `{escape_mrkdwn(s.usage)}` — {escape_mrkdwn(s.summary)}" for s in SUBCOMMANDS
+    )
     blocks = []
     if not_understood:
         flat = " ".join(not_understood.split())  # a quote stays on one line
@@ -47,5 +49,5 @@ def usage_blocks(not_understood: str | None = None) -> list[dict]:
 
 def usage_text(not_understood: str | None = None) -> str:
     """Plain-text fallback for notifications and screen readers."""
-    head = "maturity-bot: " + ", ".join(s.usage for s in SUBCOMMANDS)
+    head = "maturity-bot: " + ", ".join(escape_mrkdwn(s.usage) for s in SUBCOMMANDS)
     return head if not not_understood else f"I didn't catch that. {head}"

@@ -95,6 +95,7 @@ def start_serve(
         stdout=handle,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=True,  # its own process group: kill_hard() takes the workers too
     )
     server = ServeProcess(proc=proc, base_url=f"http://127.0.0.1:{port}", log=log)
     deadline = time.monotonic() + 30
@@ -109,6 +110,14 @@ def start_serve(
         time.sleep(0.1)
     proc.kill()
     raise AssertionError(f"serve did not become healthy:\n{server.output()}")
+
+
+def kill_hard(server: ServeProcess) -> None:
+    """kill -9 the whole server (master and workers), as a crash would."""
+    import signal
+
+    os.killpg(server.proc.pid, signal.SIGKILL)
+    server.proc.wait(timeout=30)
 
 
 def stop_serve(server: ServeProcess) -> None:
@@ -138,6 +147,13 @@ class BotHarness:
     standin: SlackStandIn
     engine: object
     secret: str
+    settings: object = None
+
+    def sender(self):
+        """The scheduler's sender, as a serving process builds it."""
+        from bot.runtime import build_sender
+
+        return build_sender(self.settings, self.engine)
 
     def user(
         self,
@@ -177,6 +193,8 @@ def harness(tmp_path: Path, standin: SlackStandIn) -> Iterator[BotHarness]:
     engine = make_engine(url)
     app = build_app(settings, engine=engine, process_before_response=True)
     try:
-        yield BotHarness(app=app, standin=standin, engine=engine, secret=SIGNING_SECRET)
+        yield BotHarness(
+            app=app, standin=standin, engine=engine, secret=SIGNING_SECRET, settings=settings
+        )
     finally:
         engine.dispose()

@@ -9,9 +9,11 @@ from slack_sdk import WebClient
 
 from bot.blocks.usage import usage_blocks, usage_text
 from bot.commands import parse
-from bot.deps import deps_of
+from bot.deps import Deps, deps_of
+from bot.ids import COMMAND
 from bot.listeners.where import from_command
-from bot.services import assessment
+from bot.services import assessment, digest
+from bot.services.assessment import Reply, Where
 
 
 def handle_maturity(
@@ -28,8 +30,25 @@ def handle_maturity(
         )
         return
     ack()
+    deps, where = deps_of(context), from_command(command, context)
     if parsed.name == "assess":
-        reply = assessment.start(
-            deps_of(context), client, from_command(command, context), parsed.rest or None
-        )
-        respond(text=reply.text, blocks=reply.blocks or None, response_type="ephemeral")
+        reply = assessment.start(deps, client, where, parsed.rest or None)
+    elif parsed.name == "digest":
+        reply = _digest(deps, client, where, parsed.args)
+    else:  # pragma: no cover - every SUBCOMMANDS name is routed above
+        return
+    respond(text=reply.text, blocks=reply.blocks or None, response_type="ephemeral")
+
+
+def _digest(deps: Deps, client: WebClient, where: Where, args: tuple[str, ...]) -> Reply:
+    action = args[0].lower() if args else ""
+    if action == "schedule":
+        return digest.subscribe(deps, client, where, args[1:])
+    if action == "preview":
+        return digest.preview(deps, where)
+    if action == "off":
+        return digest.turn_off(deps, client, where)
+    return Reply(
+        text=f"`{COMMAND} digest` takes `schedule`, `preview` or `off`. For example: "
+        f"{digest.EXAMPLE}"
+    )

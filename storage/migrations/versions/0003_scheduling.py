@@ -57,6 +57,7 @@ def upgrade() -> None:
     sa.Column('done_at', storage.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('outcome', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
     sa.Column('detail', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.Column('progress', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['schedule_id'], ['schedules.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('schedule_id', 'period', name='uq_claim_period')

@@ -1,0 +1,90 @@
+"""Slack's rate limits as design inputs.
+
+- A 429's ``Retry-After`` pauses every post of *that workspace* (``WorkspaceGate``), not
+  just the request that got it, and not other workspaces.
+- At most one message per second per channel (``ChannelPacer``), Slack's documented pace.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from typing import Any
+
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
+
+
+class WorkspaceGate:
+    """Closed while a workspace is rate limited; every sender for it waits here."""
+
+    def __init__(self) -> None:
+        self._until = 0.0
+        self._lock = threading.Lock()
+
+    def pause(self, seconds: float) -> None:
+        with self._lock:
+            self._until = max(self._until, time.monotonic() + seconds)
+
+    def wait(self) -> None:
+        while True:
+            with self._lock:
+                remaining = self._until - time.monotonic()
+            if remaining <= 0:
+                return
+            time.sleep(remaining)
+
+
+class GatedRateLimitHandler(RateLimitErrorRetryHandler):
+    """slack_sdk's 429 handler, but the ``Retry-After`` closes the workspace's gate."""
+
+    def __init__(self, gate: WorkspaceGate, max_retry_count: int = 3) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.gate = gate
+
+    def prepare_for_next_attempt(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        if response is None:
+            raise error  # type: ignore[misc]
+        state.next_attempt_requested = True
+        retry_after = _retry_after(response.headers)
+        self.gate.pause(retry_after + random.random() * 0.2)
+        self.gate.wait()
+        state.increment_current_attempt()
+
+
+def _retry_after(headers: dict[str, Any]) -> float:
+    for key, value in headers.items():
+        if key.lower() == "retry-after":
+            raw = value[0] if isinstance(value, list) else value
+            try:
+                return max(0.0, float(raw))
+            except (TypeError, ValueError):
+                break
+    return 1.0
+
+
+class ChannelPacer:
+    """Spaces posts to the same channel at least ``interval`` seconds apart."""
+
+    def __init__(self, interval: float = 1.0) -> None:
+        self.interval = interval
+        self._next: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, channel: str) -> None:
+        with self._lock:
+            now = time.monotonic()
+            slot = max(now, self._next.get(channel, 0.0))
+            self._next[channel] = slot + self.interval
+        if slot > now:
+            time.sleep(slot - now)

@@ -1,0 +1,356 @@
+"""Weekly digests end to end: subscribed by slash command, sent by the scheduler's sender
+with time travel (``send_due(now=...)``), against the Slack stand-in."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from bot.app import build_app  # noqa: F401  (imported for the side effect of listeners)
+from bot.runtime import build_sender
+from bot.settings import load_settings
+from bot.standin import SlackStandIn
+from conversations.assessment import team_at_level
+from conversations.model import question
+from storage.db import make_engine, session_scope
+from storage.migrate import upgrade
+from storage.models import Claim, Schedule, ScheduleKind
+from storage.schedules import create_schedule
+from storage.workspaces import get_or_create_channel_team, get_or_create_workspace
+
+from .conftest import BOT_TOKEN, SIGNING_SECRET
+
+CHANNEL = "C0PLATFORM"
+
+
+def _finish_checkin(user, level: int) -> None:
+    user.command("assess")
+    policy = team_at_level(level)
+    while (qid := user.current_question()) is not None:
+        value = policy(question(qid))
+        if any(o.value == value for o in question(qid).options):
+            user.click(qid, value)
+        else:
+            user.say(value)
+
+
+def _digest_parents(standin: SlackStandIn, channel: str = CHANNEL) -> list[dict]:
+    return [
+        m
+        for m in standin.messages(channel)
+        if m.get("thread_ts") in (None, m["ts"])
+        and any(b.get("type") == "header" for b in m.get("blocks") or [])
+    ]
+
+
+def _schedule(engine) -> Schedule:
+    with session_scope(engine) as s:
+        return s.exec(select(Schedule).where(Schedule.kind == ScheduleKind.DIGEST)).one()
+
+
+def test_subscribe_then_the_due_digest_is_posted_once_with_a_thread_per_team(harness) -> None:
+    alice = harness.user()
+    _finish_checkin(alice, 2)
+    alice.command("digest schedule monday 09:00 Europe/Berlin")
+    assert "every Monday at 09:00 (Europe/Berlin)" in harness.standin.ephemerals()[-1]["text"]
+    schedule = _schedule(harness.engine)
+    due = schedule.next_due_at
+    assert due.astimezone().weekday() == 0 or due.weekday() == 0
+
+    sender = harness.sender()
+    reports = sender.send_due(now=due + timedelta(minutes=1))
+    assert [r.outcome for r in reports] == ["sent"]
+    parents = _digest_parents(harness.standin)
+    assert len(parents) == 1
+    text = str(parents[0]["blocks"])
+    assert "platform" in text and "Level 2" in text
+    replies = [
+        m
+        for m in harness.standin.messages(CHANNEL)
+        if m.get("thread_ts") == parents[0]["ts"] and m["ts"] != parents[0]["ts"]
+    ]
+    assert len(replies) == 1 and "platform" in replies[0]["text"]
+
+    # The same minute again, or a second sweep: nothing more is posted.
+    assert sender.send_due(now=due + timedelta(minutes=2)) == []
+    assert len(_digest_parents(harness.standin)) == 1
+    # And it is due again a week later.
+    assert _schedule(harness.engine).next_due_at == due + timedelta(weeks=1)
+
+
+def test_preview_is_ephemeral_and_posts_nothing(harness) -> None:
+    alice = harness.user()
+    _finish_checkin(alice, 1)
+    alice.command("digest preview")
+    preview = harness.standin.ephemerals()[-1]
+    assert "(preview)" in str(preview["blocks"])
+    assert "Level 1" in str(preview["blocks"])
+    assert _digest_parents(harness.standin) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        ("someday 09:00", "someday"),
+        ("monday 9am", "9am"),
+        ("monday 24:30", "24:30"),
+        ("monday 09:00 Mars/Olympus", "Mars/Olympus"),
+        ("monday", "day and a time"),
+        ("monday 09:00 UTC teams", "which teams"),
+        ("monday 09:00 UTC teams Ghosts", "Ghosts"),
+    ],
+)
+def test_bad_schedules_name_the_bad_part_and_change_nothing(harness, args, named) -> None:
+    harness.user().command(f"digest schedule {args}")
+    answer = harness.standin.ephemerals()[-1]["text"]
+    assert named in answer
+    with session_scope(harness.engine) as s:
+        assert s.exec(select(Schedule)).all() == []
+
+
+def test_only_the_owner_or_an_admin_turns_it_off(harness) -> None:
+    harness.user().command("digest schedule friday 16:00 UTC")
+    harness.user(user_id="U0BOB").command("digest off")
+    assert "someone else" in harness.standin.ephemerals()[-1]["text"]
+    assert _schedule(harness.engine).active
+    harness.standin.add_user("U0ADMIN", name="admin", is_admin=True)
+    harness.user(user_id="U0ADMIN").command("digest off")
+    assert "is off" in harness.standin.ephemerals()[-1]["text"]
+    assert not _schedule(harness.engine).active
+
+
+def _seed_schedule(
+    engine,
+    channel: str,
+    *,
+    weekday: int,
+    time_of_day: str,
+    tz: str,
+    due: datetime,
+    team_id: str = "T0STANDIN",
+) -> int:
+    with session_scope(engine) as s:
+        ws = get_or_create_workspace(session=s, slack_team_id=team_id)
+        get_or_create_channel_team(
+            session=s, workspace_id=ws.id, channel_id=channel, channel_name=channel.lower()
+        )
+        row = create_schedule(
+            session=s,
+            workspace_id=ws.id,
+            kind=ScheduleKind.DIGEST,
+            next_due_at=due,
+            channel_id=channel,
+            tz=tz,
+            weekday=weekday,
+            time_of_day=time_of_day,
+            payload={"teams": "channel"},
+            created_by="U0OWNER",
+        )
+        return row.id
+
+
+def _sender_for(db_url: str, standin: SlackStandIn):
+    settings = load_settings(
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=standin.api_url,
+        database_url=db_url,
+    )
+    engine = make_engine(db_url)
+    return build_sender(settings, engine), engine
+
+
+def test_two_concurrent_senders_post_exactly_once(db_url: str, standin) -> None:
+    upgrade(db_url)
+    due = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+    senders = [_sender_for(db_url, standin) for _ in range(2)]
+    _seed_schedule(
+        senders[0][1], CHANNEL, weekday=0, time_of_day="09:00", tz="Europe/Berlin", due=due
+    )
+    barrier = threading.Barrier(2)
+    results: list = []
+
+    def run(sender) -> None:
+        barrier.wait()
+        results.append(sender.send_due(now=due + timedelta(minutes=1)))
+
+    threads = [threading.Thread(target=run, args=(s,)) for s, _ in senders]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    outcomes = sorted(r.outcome for batch in results for r in batch)
+    assert "sent" in outcomes and outcomes.count("sent") == 1
+    assert len(_digest_parents(standin)) == 1
+    for _, engine in senders:
+        engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("tz", "first_due", "second_due"),
+    [
+        # Berlin leaves summer time on Sunday 25 Oct 2026: 09:00 is 07:00 UTC, then 08:00.
+        (
+            "Europe/Berlin",
+            datetime(2026, 10, 19, 7, 0, tzinfo=UTC),
+            datetime(2026, 10, 26, 8, 0, tzinfo=UTC),
+        ),
+        # New York enters summer time on Sunday 8 Mar 2026: 09:00 is 14:00 UTC, then 13:00.
+        (
+            "America/New_York",
+            datetime(2026, 3, 2, 14, 0, tzinfo=UTC),
+            datetime(2026, 3, 9, 13, 0, tzinfo=UTC),
+        ),
+    ],
+)
+def test_daylight_saving_weeks_keep_local_time(harness, tz, first_due, second_due) -> None:
+    _seed_schedule(harness.engine, CHANNEL, weekday=0, time_of_day="09:00", tz=tz, due=first_due)
+    sender = harness.sender()
+    assert sender.send_due(now=first_due - timedelta(minutes=1)) == []
+    assert [r.outcome for r in sender.send_due(now=first_due)] == ["sent"]
+    assert _schedule(harness.engine).next_due_at == second_due
+    assert [r.outcome for r in sender.send_due(now=second_due)] == ["sent"]
+    assert len(_digest_parents(harness.standin)) == 2
+
+
+def test_after_downtime_one_catch_up_within_six_hours_and_older_ones_skipped(harness) -> None:
+    three_weeks_ago = datetime(2026, 11, 9, 9, 0, tzinfo=UTC)
+    this_week = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    _seed_schedule(
+        harness.engine, CHANNEL, weekday=0, time_of_day="09:00", tz="UTC", due=three_weeks_ago
+    )
+    reports = harness.sender().send_due(now=this_week + timedelta(hours=2))
+    assert [(r.period, r.outcome) for r in reports] == [
+        ("2026-W46", "skipped"),
+        ("2026-W49", "sent"),
+    ]
+    assert len(_digest_parents(harness.standin)) == 1
+    assert _schedule(harness.engine).next_due_at == this_week + timedelta(weeks=1)
+
+
+def test_a_digest_more_than_six_hours_late_is_skipped_not_sent(harness) -> None:
+    due = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    _seed_schedule(harness.engine, CHANNEL, weekday=0, time_of_day="09:00", tz="UTC", due=due)
+    reports = harness.sender().send_due(now=due + timedelta(hours=7))
+    assert [r.outcome for r in reports] == ["skipped"]
+    assert _digest_parents(harness.standin) == []
+    assert _schedule(harness.engine).next_due_at == due + timedelta(weeks=1)
+
+
+def test_a_429_pauses_its_own_workspace_only(harness) -> None:
+    due = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    _seed_schedule(harness.engine, "C0SLOW", weekday=0, time_of_day="09:00", tz="UTC", due=due)
+    harness.standin.inject("chat.postMessage", status=429, retry_after=1)
+    _seed_schedule(
+        harness.engine,
+        "C0OTHER",
+        weekday=0,
+        time_of_day="09:00",
+        tz="UTC",
+        due=due,
+        team_id="T0OTHERWS",
+    )
+    reports = harness.sender().send_due(now=due)
+    assert sorted(r.outcome for r in reports) == ["sent", "sent"]
+    posts = harness.standin.calls_to("chat.postMessage")
+    assert [c.status for c in posts].count(429) == 1
+    limited = next(c for c in posts if c.status == 429)
+    retried = [
+        c for c in posts if c.params.get("channel") == limited.params["channel"] and c.status == 200
+    ]
+    # The retry honoured Retry-After ...
+    assert retried[0].at - limited.at >= 1.0
+    assert len(_digest_parents(harness.standin, limited.params["channel"])) == 1
+
+
+def test_a_failing_channel_is_reported_and_the_others_still_get_theirs(harness) -> None:
+    due = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    harness.standin.add_channel("C0GONE", name="gone", archived=True)
+    for channel in ("C0GONE", "C0FINE", "C0ALSOFINE"):
+        _seed_schedule(harness.engine, channel, weekday=0, time_of_day="09:00", tz="UTC", due=due)
+    reports = harness.sender().send_due(now=due)
+    assert sorted(r.outcome for r in reports) == ["failed", "sent", "sent"]
+    assert len(_digest_parents(harness.standin, "C0FINE")) == 1
+    assert len(_digest_parents(harness.standin, "C0ALSOFINE")) == 1
+    owner_dm = harness.standin.messages(harness.standin.dm_channel_id("U0OWNER"))
+    assert len(owner_dm) == 1 and "archived" in owner_dm[0]["text"]
+    with session_scope(harness.engine) as s:
+        gone = s.exec(select(Schedule).where(Schedule.channel_id == "C0GONE")).one()
+    assert gone.failure == "is_archived"
+    # A week later it fails again, quietly: the owner was told once.
+    harness.sender().send_due(now=due + timedelta(weeks=1))
+    assert len(harness.standin.messages(harness.standin.dm_channel_id("U0OWNER"))) == 1
+
+
+def test_chart_is_uploaded_when_there_is_history_and_left_out_without_files_write(
+    tmp_path: Path,
+) -> None:
+    for scopes, expect_file in (
+        (("chat:write", "files:write", "users:read", "im:write"), True),
+        (("chat:write", "users:read", "im:write"), False),
+    ):
+        with SlackStandIn(bot_token=BOT_TOKEN, scopes=scopes) as standin:
+            url = f"sqlite:///{tmp_path / f'chart-{expect_file}.db'}"
+            upgrade(url)
+            sender, engine = _sender_for(url, standin)
+            due = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+            _seed_schedule(engine, CHANNEL, weekday=0, time_of_day="09:00", tz="UTC", due=due)
+            from storage.criteria import record_criterion
+            from storage.models import CriterionState, Team
+
+            with session_scope(engine) as s:
+                team = s.exec(select(Team)).one()
+                for weeks_ago, state in ((5, CriterionState.NOT_MET), (1, CriterionState.MET)):
+                    record_criterion(
+                        session=s,
+                        workspace_id=team.workspace_id,
+                        team_id=team.id,
+                        criterion_id="scripted.ops_80pct",
+                        status=state,
+                        source="assessment",
+                        at=due - timedelta(weeks=weeks_ago),
+                    )
+            reports = sender.send_due(now=due)
+            assert [r.outcome for r in reports] == ["sent"]
+            files = standin.files()
+            assert (len(files) == 1) is expect_file
+            if expect_file:
+                assert files[0]["content"].startswith(b"\x89PNG")
+            engine.dispose()
+
+
+def test_cli_send_now_twice_posts_once(tmp_path: Path, standin) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    _seed_schedule(
+        engine,
+        CHANNEL,
+        weekday=0,
+        time_of_day="09:00",
+        tz="UTC",
+        due=datetime.now(UTC) + timedelta(days=3),
+    )
+    engine.dispose()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("SLACK_")},
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_API_URL": standin.api_url,
+        "DATABASE_URL": url,
+    }
+    cmd = [sys.executable, "-m", "bot.cli", "digest", "send", "--now", "--channel", CHANNEL]
+    first = subprocess.run(cmd, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    second = subprocess.run(cmd, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert first.returncode == 0, first.stderr
+    assert "sent" in first.stdout
+    assert "already sent" in second.stdout
+    assert len(_digest_parents(standin)) == 1
+    with session_scope(make_engine(url)) as s:
+        assert len(s.exec(select(Claim)).all()) == 1
