@@ -41,6 +41,7 @@ class Team(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("workspace_id", "name_key", name="uq_team_name"),
         UniqueConstraint("workspace_id", "channel_key", name="uq_team_channel"),
+        Index("ix_team_channel", "workspace_id", "channel_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -119,7 +120,9 @@ class CriterionEvent(SQLModel, table=True):
     """History of a criterion: who said what, when, with which evidence."""
 
     __tablename__ = "criterion_events"
-    __table_args__ = (Index("ix_criterion_event_team", "team_id", "criterion_id", "created_at"),)
+    # Leading with workspace_id so a workspace-scoped query by teams uses this index, not
+    # the plain workspace index (which, in a one-workspace install, matches every row).
+    __table_args__ = (Index("ix_criterion_event_team", "workspace_id", "team_id", "created_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspaces.id", index=True)
@@ -146,7 +149,10 @@ class NudgeRecord(SQLModel, table=True):
     """A nudge shown to a team (and whether someone dismissed it): cooldowns, digests."""
 
     __tablename__ = "nudges"
-    __table_args__ = (Index("ix_nudge_team_rule", "team_id", "rule_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_nudge_team_rule", "team_id", "rule_id", "created_at"),
+        Index("ix_nudge_team_time", "workspace_id", "team_id", "created_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspaces.id", index=True)
@@ -225,3 +231,83 @@ class Claim(SQLModel, table=True):
     # Checkpoints of a multi-message send (e.g. the digest's parent ts and the teams done),
     # so a retry after a crash continues where the crashed attempt stopped.
     progress: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+# =====================================================================================
+# Runbook to script (issue 5): a team's manual operations, and import previews.
+# =====================================================================================
+
+
+class RunbookOperation(SQLModel, table=True):
+    """One manual (or scripted) operation of a team's runbook.
+
+    ``frequency`` is a ``conversations.runbook.Frequency`` value; monthly toil is computed
+    from it, never stored. ``title_key``/``section_key`` make "one operation of a title per
+    section" a unique key, so a double click or a re-import cannot add it twice. ``version``
+    is bumped on every change (compare-and-set for edits made from a stale form).
+    """
+
+    __tablename__ = "runbook_operations"
+    __table_args__ = (
+        UniqueConstraint("team_id", "section_key", "title_key", name="uq_runbook_operation"),
+        Index("ix_runbook_operation_team", "workspace_id", "team_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id")
+    team_id: int = Field(foreign_key="teams.id")
+    title: str = Field(max_length=200)
+    title_key: str = Field(max_length=200)
+    section: str = Field(default="", max_length=120)
+    section_key: str = Field(default="", max_length=120)
+    frequency: str = Field(max_length=16)
+    minutes: int = Field(default=10)
+    scripted: bool = Field(default=False)
+    script_url: str = Field(default="", max_length=2000)
+    owner: str = Field(default="", max_length=32)
+    # Broken: it fails often, and/or different people get different results.
+    broken_fails: bool = Field(default=False)
+    broken_differs: bool = Field(default=False)
+    broken_note: str = Field(default="", max_length=500)
+    # Non-empty when the team decided to keep it manual (and why).
+    keep_manual_reason: str = Field(default="", max_length=500)
+    source: str = Field(default="", max_length=16)
+    created_by: str = Field(default="", max_length=32)
+    version: int = Field(default=0)
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+    scripted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class RunbookImportStatus(StrEnum):
+    PENDING = "pending"
+    IMPORTED = "imported"
+    CANCELLED = "cancelled"
+
+
+class RunbookImport(SQLModel, table=True):
+    """A parsed runbook waiting to be confirmed: the preview outlives any process.
+
+    ``key`` is a random id handed to Slack (buttons, modal metadata) before the row is even
+    written, so a modal can be answered at once; ``steps`` holds the parsed steps with their
+    guessed frequencies. Confirming is a compare-and-set from ``pending``.
+    """
+
+    __tablename__ = "runbook_imports"
+    __table_args__ = (UniqueConstraint("key", name="uq_runbook_import_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=32)
+    workspace_id: int = Field(foreign_key="workspaces.id", index=True)
+    team_id: int = Field(foreign_key="teams.id")
+    user_id: str = Field(max_length=32)
+    source: str = Field(default="", max_length=16)  # "url" | "paste" | "message"
+    source_label: str = Field(default="", max_length=255)
+    steps: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    status: str = Field(default=RunbookImportStatus.PENDING, max_length=16)
+    added: int = Field(default=0)
+    skipped: int = Field(default=0)
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()

@@ -62,7 +62,7 @@ EXAMPLE = (
     "(add `teams all` or `teams Payments Platform`)"
 )
 CHANNEL_ERRORS = {"channel_not_found", "not_in_channel", "is_archived"}
-PACER = ChannelPacer(interval=1.0)
+PACER = ChannelPacer(interval=1.1)  # Slack: about one message a second per channel
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 

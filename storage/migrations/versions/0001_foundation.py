@@ -54,6 +54,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('workspace_id', 'name_key', name='uq_team_name')
     )
     with op.batch_alter_table('teams', schema=None) as batch_op:
+        batch_op.create_index('ix_team_channel', ['workspace_id', 'channel_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_teams_workspace_id'), ['workspace_id'], unique=False)
 
     op.create_table('assessments',
@@ -97,7 +98,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('criterion_events', schema=None) as batch_op:
-        batch_op.create_index('ix_criterion_event_team', ['team_id', 'criterion_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_criterion_event_team', ['workspace_id', 'team_id', 'created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_criterion_events_workspace_id'), ['workspace_id'], unique=False)
 
     op.create_table('criterion_statuses',
@@ -142,6 +143,7 @@ def downgrade() -> None:
     op.drop_table('assessments')
     with op.batch_alter_table('teams', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_teams_workspace_id'))
+        batch_op.drop_index('ix_team_channel')
 
     op.drop_table('teams')
     op.drop_table('workspaces')

@@ -38,6 +38,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('nudges', schema=None) as batch_op:
         batch_op.create_index('ix_nudge_team_rule', ['team_id', 'rule_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_nudge_team_time', ['workspace_id', 'team_id', 'created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_nudges_workspace_id'), ['workspace_id'], unique=False)
 
     # ### end Alembic commands ###
@@ -48,6 +49,7 @@ def downgrade() -> None:
     with op.batch_alter_table('nudges', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_nudges_workspace_id'))
         batch_op.drop_index('ix_nudge_team_rule')
+        batch_op.drop_index('ix_nudge_team_time')
 
     op.drop_table('nudges')
     # ### end Alembic commands ###
