@@ -103,6 +103,7 @@ def main() -> None:
             "SLACK_SIGNING_SECRET": SECRET,
             "SLACK_API_URL": standin.api_url,
             "DATABASE_URL": f"sqlite:///{tmp}/bench.db",
+            "LOG_LEVEL": "WARNING",
             "PYTHONPATH": str(ROOT),
         }
         proc = subprocess.Popen(

@@ -15,12 +15,24 @@ from sqlalchemy.engine import Engine
 from bot.deps import Deps
 from bot.errors import register_error_handler
 from bot.listeners import register_listeners
+from bot.oauth import oauth_settings
 from bot.settings import Settings
 from bot.slack_client import build_client
 from storage.db import make_engine, session_scope
 from storage.events import first_delivery
 
 logger = logging.getLogger("maturity_bot")
+
+
+class _QuietTokenWarning(logging.Filter):
+    """Bolt falls back to SLACK_BOT_TOKEN when no token is passed, then warns that the
+    client we give it wins. That is by design here; the warning only confuses operators."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+logger.addFilter(_QuietTokenWarning())
 
 
 def build_app(
@@ -40,6 +52,11 @@ def build_app(
     signing_secret = (
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     )
+    oauth: dict[str, Any] = {}
+    if settings.uses_oauth:
+        # Each request is authorised with its own workspace's token from the store.
+        oauth["oauth_settings"] = oauth_settings(settings, engine)
+        client = client or build_client(settings, token="")
     app = App(
         name="maturity-bot",
         logger=logger,
@@ -48,6 +65,7 @@ def build_app(
         token_verification_enabled=False,
         request_verification_enabled=signing_secret is not None,
         process_before_response=process_before_response,
+        **oauth,
     )
 
     @app.middleware

@@ -30,6 +30,23 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     ),
     Subcommand("digest", f"{COMMAND} digest preview", "show this week's digest, just to you"),
     Subcommand("digest", f"{COMMAND} digest off", "stop this channel's weekly digest"),
+    Subcommand(
+        "runbook",
+        f"{COMMAND} runbook [team name]",
+        "the team's manual operations ranked by toil: what to script next, with one-click "
+        "reminders",
+    ),
+    Subcommand(
+        "runbook",
+        f'{COMMAND} runbook add "<title>" <frequency> <minutes>m [team name]',
+        'add a manual operation, e.g. `add "Rotate TLS certificates" weekly 30m`; frequency: '
+        "per-deploy, daily, weekly, monthly, quarterly or yearly",
+    ),
+    Subcommand(
+        "runbook",
+        f"{COMMAND} runbook import <URL> [team name]",
+        "import the steps of a runbook from a raw Markdown or text file (preview first)",
+    ),
     Subcommand("help", f"{COMMAND} help", "show this help"),
 )
 _NAMES = {s.name for s in SUBCOMMANDS}

@@ -17,13 +17,65 @@ class ActionId(StrEnum):
     ASSESS_RESTART = "assess.restart"
     ASSESS_SHARE = "assess.share"
     NUDGE_DISMISS = "nudge.dismiss"
+    # Runbook to script (suffixed ``:<operation id>``, ``:<team id>`` or ``:<import key>``).
+    RUNBOOK_REMIND = "runbook.remind"
+    RUNBOOK_REMIND_TOP = "runbook.remind_top"
+    RUNBOOK_EDIT = "runbook.edit"
+    RUNBOOK_REMOVE = "runbook.remove"
+    RUNBOOK_ADD = "runbook.add"
+    RUNBOOK_PASTE = "runbook.paste"
+    RUNBOOK_PAGE = "runbook.page"
+    RUNBOOK_SHOW = "runbook.show"
+    RUNBOOK_IMPORT_REVIEW = "runbook.import_review"
+    RUNBOOK_IMPORT_ALL = "runbook.import_all"
+    RUNBOOK_IMPORT_CANCEL = "runbook.import_cancel"
+    REMINDER_SCRIPTED = "reminder.scripted"
+    REMINDER_SNOOZE = "reminder.snooze"
+    REMINDER_KEEP_MANUAL = "reminder.keep_manual"
+    # The one input element of each runbook form block.
+    RUNBOOK_INPUT = "value"
 
 
 class BlockId(StrEnum):
     USAGE = "usage"
     ERROR = "error"
     NUDGE_PREFIX = "nudge."
+    # Runbook messages (operation blocks are suffixed with the operation id).
+    RUNBOOK_HEADER = "runbook.header"
+    RUNBOOK_SUMMARY = "runbook.summary"
+    RUNBOOK_TOP = "runbook.top"
+    RUNBOOK_NAV = "runbook.nav"
+    RUNBOOK_NOTE = "runbook.note"
+    RUNBOOK_OP_PREFIX = "runbook.op."
+    RUNBOOK_OP_ACTIONS_PREFIX = "runbook.op_actions."
+    RUNBOOK_PREVIEW = "runbook.preview"
+    RUNBOOK_PREVIEW_ACTIONS = "runbook.preview_actions"
+    REMINDER = "reminder"
+    REMINDER_ACTIONS = "reminder.actions"
+    # Runbook form fields (modals).
+    RUNBOOK_TITLE = "runbook.title"
+    RUNBOOK_FREQUENCY = "runbook.frequency"
+    RUNBOOK_MINUTES = "runbook.minutes"
+    RUNBOOK_SECTION = "runbook.section"
+    RUNBOOK_SCRIPTED = "runbook.scripted"
+    RUNBOOK_SCRIPT_URL = "runbook.script_url"
+    RUNBOOK_BROKEN = "runbook.broken"
+    RUNBOOK_BROKEN_NOTE = "runbook.broken_note"
+    RUNBOOK_KEEP_MANUAL = "runbook.keep_manual"
+    RUNBOOK_OWNER = "runbook.owner"
+    RUNBOOK_TEXT = "runbook.text"
+    RUNBOOK_DATE = "runbook.date"
+    RUNBOOK_REASON = "runbook.reason"
+    RUNBOOK_STEP_PREFIX = "runbook.step."
 
 
 class CallbackId(StrEnum):
-    pass
+    # The message shortcut "Add steps to runbook" (declared in manifest.yml).
+    RUNBOOK_ADD_STEPS = "runbook_add_steps"
+    RUNBOOK_FORM = "runbook.form"
+    RUNBOOK_PASTE = "runbook.paste"
+    RUNBOOK_PREVIEW = "runbook.preview"
+    RUNBOOK_REMIND_DATE = "runbook.remind_date"
+    RUNBOOK_SCRIPTED = "runbook.scripted"
+    RUNBOOK_KEEP_MANUAL = "runbook.keep_manual"
+    RUNBOOK_NOTICE = "runbook.notice"

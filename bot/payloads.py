@@ -173,6 +173,34 @@ def view_submission(
     return _form({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
 
 
+def message_shortcut(
+    actor: Actor,
+    *,
+    callback_id: str,
+    message: dict[str, Any],
+    response_url: str,
+    trigger_id: str | None = None,
+) -> tuple[str, str]:
+    """(body, content type) of a message shortcut (``message_action``) on ``message``."""
+    n = next(_counter)
+    payload = {
+        "type": "message_action",
+        "token": "unused-verification-token",
+        "action_ts": f"{time.time():.6f}",
+        "team": _team(actor),
+        "user": {"id": actor.user_id, "name": actor.user_name},
+        "channel": {"id": actor.channel_id, "name": actor.channel_name},
+        "is_enterprise_install": False,
+        "enterprise": {"id": actor.enterprise_id} if actor.enterprise_id else None,
+        "callback_id": callback_id,
+        "trigger_id": trigger_id or f"{n}.{int(time.time())}.local",
+        "message_ts": message.get("ts", ""),
+        "message": message,
+        "response_url": response_url,
+    }
+    return _form({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
+
+
 def message_event(actor: Actor, text: str, *, channel_id: str, bot_user_id: str) -> tuple[str, str]:
     """(body, content type) of an Events API ``message`` in a DM with the bot."""
     n = next(_counter)

@@ -7,28 +7,46 @@ from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
 from bot.deps import Deps
+from bot.oauth import installation_store
 from bot.scheduler import Sender, start_scheduler
-from bot.services import assessment, digest
+from bot.services import assessment, digest, runbook_reminders
 from bot.settings import Settings
 from bot.slack_client import build_client
 from bot.slack_limits import WorkspaceGate
+from storage.db import session_scope
+from storage.models import Workspace
 
 
 def build_sender(settings: Settings, engine: Engine) -> Sender:
     digest.register()
+    runbook_reminders.register_kinds()
     gates: dict[int, WorkspaceGate] = {}
     clients: dict[int, WebClient] = {}
 
     def client_for(workspace_id: int) -> WebClient:
         # One client per workspace, each with its own rate-limit gate: a 429 in one
-        # workspace pauses only that workspace's posts. (One bot token serves one
-        # workspace; OAuth installs would look up each workspace's token here.)
+        # workspace pauses only that workspace's posts. With OAuth, each workspace's bot
+        # token comes from the installation store; otherwise the one bot token serves.
         if workspace_id not in clients:
             gates[workspace_id] = WorkspaceGate()
-            clients[workspace_id] = build_client(settings, gate=gates[workspace_id])
+            token = (
+                _installed_token(settings, engine, workspace_id) if settings.uses_oauth else None
+            )
+            clients[workspace_id] = build_client(settings, token, gate=gates[workspace_id])
         return clients[workspace_id]
 
     return Sender(deps=Deps(settings=settings, engine=engine), client_for=client_for)
+
+
+def _installed_token(settings: Settings, engine: Engine, workspace_id: int) -> str:
+    with session_scope(engine) as session:
+        workspace = session.get(Workspace, workspace_id)
+    if workspace is None:
+        return ""
+    bot = installation_store(settings, engine).find_bot(
+        enterprise_id=workspace.enterprise_id or None, team_id=workspace.slack_team_id
+    )
+    return bot.bot_token if bot is not None and bot.bot_token else ""
 
 
 def start_background(settings: Settings, engine: Engine) -> BackgroundScheduler:

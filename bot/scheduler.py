@@ -231,16 +231,25 @@ def start_scheduler(
         "misfire_grace_time": 300,
     }
     scheduler.add_job(
-        _guarded(sender.send_due), IntervalTrigger(minutes=1), id=SEND_DUE_JOB, **defaults
+        _guarded(sender.send_due),
+        IntervalTrigger(minutes=1),
+        id=SEND_DUE_JOB,
+        name=SEND_DUE_JOB,
+        **defaults,
     )
     if housekeeping is not None:
         scheduler.add_job(
-            _guarded(housekeeping), IntervalTrigger(hours=1), id=EXPIRE_JOB, **defaults
+            _guarded(housekeeping),
+            IntervalTrigger(hours=1),
+            id=EXPIRE_JOB,
+            name=EXPIRE_JOB,
+            **defaults,
         )
     scheduler.add_job(
         _guarded(lambda: _forget_events(deps)),
         IntervalTrigger(hours=6),
         id=CLEANUP_JOB,
+        name=CLEANUP_JOB,
         **defaults,
     )
     scheduler.start()

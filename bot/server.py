@@ -16,6 +16,7 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy.engine import Engine
 
+from bot.oauth import INSTALL_PATH, REDIRECT_PATH
 from bot.settings import Settings
 from storage.db import make_engine, ping
 
@@ -38,6 +39,8 @@ def build_wsgi(app: App, engine: Engine | None) -> WSGIApp:
             healthy = engine is None or ping(engine)
             body = json.dumps({"status": "ok" if healthy else "unavailable", "database": healthy})
             return _reply(start_response, 200 if healthy else 503, body, "application/json")
+        if app.oauth_flow is not None and method == "GET" and path in (INSTALL_PATH, REDIRECT_PATH):
+            return slack(environ, start_response)
         if path == EVENTS_PATH and method == "POST":
             try:
                 length = int(environ.get("CONTENT_LENGTH") or 0)
@@ -108,6 +111,17 @@ def run_wsgi(
     return 0
 
 
+def settle_heap() -> None:
+    """Before taking traffic: finish lazy imports the first Web API call would otherwise do
+    under the GIL, and move start-up objects out of the garbage collector's sight, so full
+    collections over that heap do not pause the first requests (measured in bench/ack.py)."""
+    import encodings.idna  # noqa: F401  (imported by the first HTTPS call otherwise)
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
 def serve_http(
     settings: Settings, *, host: str, port: int, workers: int = 1, scheduler: bool = True
 ) -> int:
@@ -124,7 +138,9 @@ def serve_http(
             from bot.runtime import start_background
 
             start_background(settings, engine)
-        return build_wsgi(build_app(settings, engine=engine), engine)
+        wsgi = build_wsgi(build_app(settings, engine=engine), engine)
+        settle_heap()
+        return wsgi
 
     print(f"maturity-bot: serving Slack over HTTP on http://{host}:{port}{EVENTS_PATH}", flush=True)
     return run_wsgi(factory, host=host, port=port, workers=workers)

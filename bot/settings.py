@@ -7,6 +7,7 @@ which the CLI prints before exiting with status 2.
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -16,6 +17,7 @@ from sqlalchemy.exc import ArgumentError
 
 DEFAULT_DATABASE_URL = "sqlite:///maturity-bot.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+_HOST = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.:-]{1,253})$")
 _DRIVERS = {"sqlite", "sqlite+pysqlite", "postgresql", "postgresql+psycopg"}
 
 Mode = Literal["socket", "http", "shell", "db"]
@@ -38,6 +40,9 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     slack_api_url: str = DEFAULT_SLACK_API_URL
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO")
+    # Hosts `/maturity runbook import` may fetch from although they resolve to private
+    # addresses (comma-separated names, e.g. an internal Git server).
+    runbook_fetch_allow_hosts: str = ""
 
     @field_validator("database_url")
     @classmethod
@@ -63,6 +68,22 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("runbook_fetch_allow_hosts")
+    @classmethod
+    def _check_allow_hosts(cls, value: str) -> str:
+        for part in (p.strip() for p in value.split(",")):
+            if part and not _HOST.match(part):
+                raise ValueError(f"{part!r} is not a host name (use names like git.internal)")
+        return value
+
+    @property
+    def runbook_allow_hosts(self) -> frozenset[str]:
+        return frozenset(
+            p.strip().rstrip(".").strip("[]").lower()
+            for p in self.runbook_fetch_allow_hosts.split(",")
+            if p.strip()
+        )
 
     @field_validator("slack_bot_token")
     @classmethod

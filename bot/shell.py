@@ -290,6 +290,15 @@ class LocalShell:
 
     def fill_modal(self, view: dict[str, Any]) -> None:
         title = plain(str((view.get("title") or {}).get("text", "Form")))
+        if not view.get("submit"):  # a modal that only tells something: nothing to submit
+            self.say(f"\n┌─ {title}")
+            rendered = render_blocks(
+                view.get("blocks"), "", {"view": view}, len(self.clickables) + 1
+            )
+            for line in rendered.lines:
+                self.say("│" + line)
+            self.say("└─")
+            return
         self.say(
             f"\n┌─ {title} (a form: answer each field; empty skips an optional one; "
             "`cancel` closes it)"
@@ -314,6 +323,12 @@ class LocalShell:
             for field_id, message in (result.get("errors") or {}).items():
                 self.say(f"  ! {field_id}: {plain(str(message))}")
             self.fill_modal(view)
+        elif (
+            isinstance(result, dict)
+            and isinstance(result.get("view"), dict)
+            and result.get("response_action") in ("update", "push")
+        ):  # the form's next page
+            self.fill_modal({**result["view"], "id": view.get("id", "")})
 
     def _ask_input(self, block: dict[str, Any]) -> Any:
         element = block.get("element", {})

@@ -35,6 +35,9 @@ def serve_socket_mode(settings: Settings, *, scheduler: bool = True) -> int:
         from bot.runtime import start_background
 
         background = start_background(settings, make_engine(settings.database_url))
+    from bot.server import settle_heap
+
+    settle_heap()
     handler.connect()
     print("maturity-bot: connected to Slack over Socket Mode", flush=True)
     stop.wait()

@@ -35,11 +35,19 @@ def get_or_create_workspace(
 
 def name_key(name: str) -> str:
     """Case- and width-insensitive key, so "Platform" and "platform " are one team."""
-    return unicodedata.normalize("NFKC", " ".join(name.split())).casefold()[:TEAM_NAME_MAX]
+    return unicodedata.normalize("NFKC", clean_team_name(name)).casefold()[:TEAM_NAME_MAX]
+
+
+_QUOTES = {'"': '"', "'": "'", "“": "”", "‘": "’", "«": "»"}
 
 
 def clean_team_name(name: str) -> str:
-    return " ".join(name.split())[:TEAM_NAME_MAX]
+    """Whitespace collapsed, one pair of surrounding quotes dropped: ``"Platform Team"``
+    and ``Platform Team`` name the same team."""
+    name = " ".join(name.split())
+    if len(name) >= 2 and _QUOTES.get(name[0]) == name[-1]:
+        name = " ".join(name[1:-1].split())
+    return name[:TEAM_NAME_MAX]
 
 
 def get_team(*, session: Session, workspace_id: int, team_id: int) -> Team | None:

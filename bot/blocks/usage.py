@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlock
 
 from bot.commands import SUBCOMMANDS
@@ -12,10 +14,7 @@ QUOTE_LIMIT = 200
 
 
 def usage_blocks(not_understood: str | None = None) -> list[dict]:
-    lines = "\n".join(
-        f"• `{escape_mrkdwn(s.usage)}` — {escape_mrkdwn(s.summary)}" for s in SUBCOMMANDS
-    )
-    blocks = []
+    blocks: list[dict] = []
     if not_understood:
         flat = " ".join(not_understood.split())  # a quote stays on one line
         quoted = escape_mrkdwn(truncate(flat, QUOTE_LIMIT)).replace("`", "'")
@@ -23,18 +22,25 @@ def usage_blocks(not_understood: str | None = None) -> list[dict]:
             SectionBlock(
                 block_id=BlockId.ERROR,
                 text=MarkdownTextObject(text=f"I didn't catch `{quoted}`. Here is what I can do:"),
-            )
+            ).to_dict()
         )
-    blocks.append(
+    return blocks + list(_usage())
+
+
+@cache
+def _usage() -> tuple[dict, ...]:
+    """The fixed part, built (and validated) once: help is the most frequent command."""
+    lines = "\n".join(
+        f"• `{escape_mrkdwn(s.usage)}` — {escape_mrkdwn(s.summary)}" for s in SUBCOMMANDS
+    )
+    return (
         SectionBlock(
             block_id=BlockId.USAGE,
             text=MarkdownTextObject(
                 text="*maturity-bot* helps your team climb the automation ladder, "
                 "one rung at a time.\n" + lines
             ),
-        )
-    )
-    blocks.append(
+        ).to_dict(),
         ContextBlock(
             elements=[
                 MarkdownTextObject(
@@ -42,9 +48,8 @@ def usage_blocks(not_understood: str | None = None) -> list[dict]:
                     "3 continuous delivery · 4 continuous deployment · 5 self-healing"
                 )
             ]
-        )
+        ).to_dict(),
     )
-    return [b.to_dict() for b in blocks]
 
 
 def usage_text(not_understood: str | None = None) -> str:

@@ -16,7 +16,15 @@ from typing import Any
 import httpx
 
 from bot.blocks.assessment import ANSWERED, ASKING
-from bot.payloads import Actor, block_action, message_event, sign, slash_command
+from bot.payloads import (
+    Actor,
+    block_action,
+    message_event,
+    message_shortcut,
+    sign,
+    slash_command,
+    view_submission,
+)
 from bot.standin.server import SlackStandIn
 
 
@@ -84,6 +92,24 @@ class SlackUser:
     def say(self, text: str) -> Answer:
         body, ctype = message_event(
             self.actor, text, channel_id=self.dm, bot_user_id=self.standin.bot_user_id
+        )
+        return self._send(body, ctype)
+
+    def submit(self, view: dict[str, Any], values: dict[str, dict[str, Any]]) -> Answer:
+        """Submit a modal (as shown by ``standin.views``) with ``state.values``."""
+        body, ctype = view_submission(self.actor, view=view, values=values)
+        return self._send(body, ctype)
+
+    def message_shortcut(self, callback_id: str, message: dict[str, Any]) -> Answer:
+        """Run a message shortcut on ``message`` (in this user's channel)."""
+        body, ctype = message_shortcut(
+            self.actor,
+            callback_id=callback_id,
+            message=message,
+            response_url=self.standin.response_url(
+                channel=self.actor.channel_id, user=self.actor.user_id
+            ),
+            trigger_id=self.standin.new_trigger_id(self.actor.user_id),
         )
         return self._send(body, ctype)
 

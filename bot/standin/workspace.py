@@ -30,10 +30,14 @@ from bot.standin.common import (
 from bot.standin.files import FilesMixin
 from bot.standin.views import ViewsMixin
 
+# Methods called with the app's client id and secret instead of a token.
+NO_TOKEN_METHODS = frozenset({"oauth.v2.access"})
+
 # Scope each method needs (None: any token will do). conversations.info depends on the
 # channel type and is checked in its handler.
 METHOD_SCOPES: dict[str, str | None] = {
     "auth.test": None,
+    "oauth.v2.access": None,
     "chat.postMessage": "chat:write",
     "chat.update": "chat:write",
     "chat.postEphemeral": "chat:write",
@@ -107,6 +111,7 @@ class Workspace(ViewsMixin, FilesMixin):
         self.default_tz = default_tz
         self.lock = threading.RLock()
         self._tokens: dict[str, str | None] = {bot_token: None}  # token -> forced error
+        self._installs = 0
         self._users: dict[str, dict[str, Any]] = {}
         self._channels: dict[str, dict[str, Any]] = {}
         self._channel_errors: dict[str, str] = {}
@@ -283,7 +288,8 @@ class Workspace(ViewsMixin, FilesMixin):
             return {"ok": False, "error": "unknown_method", "req_method": method}
         try:
             with self.lock:
-                self._authenticate(token)
+                if method not in NO_TOKEN_METHODS:
+                    self._authenticate(token)
                 needed = METHOD_SCOPES[method]
                 if needed is not None:
                     self._require_scope(needed)
@@ -524,6 +530,28 @@ class Workspace(ViewsMixin, FilesMixin):
             "user_id": self.bot_user_id,
             "bot_id": self.bot_id,
             "is_enterprise_install": False,
+        }
+
+    def _m_oauth_v2_access(self, params: Params) -> Answer:
+        """Exchange an install ``code`` for a bot token of this workspace (a fresh token
+        each install, accepted from then on). ``code`` "invalid" answers invalid_code."""
+        code = params.get("code")
+        if not code or code == "invalid":
+            raise SlackError("invalid_code")
+        self._installs += 1
+        token = f"xoxb-install-{self._installs}-{code}"[:80]
+        self._tokens[token] = None
+        return {
+            "ok": True,
+            "access_token": token,
+            "token_type": "bot",
+            "scope": ",".join(self.scopes),
+            "bot_user_id": self.bot_user_id,
+            "app_id": self.app_id,
+            "team": {"name": self.team_name, "id": self.team_id},
+            "enterprise": None,
+            "is_enterprise_install": False,
+            "authed_user": {"id": params.get("user_hint") or "U0INSTALLER"},
         }
 
     def _m_team_info(self, params: Params) -> Answer:

@@ -7,9 +7,13 @@ from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from storage.db import make_engine
+from storage.slack_stores import store_metadata
 
 config = context.config
-target_metadata = SQLModel.metadata
+
+
+# Our tables, plus slack_sdk's OAuth installation and state stores' tables.
+target_metadata = [SQLModel.metadata, *store_metadata()]
 
 
 def _url() -> str:

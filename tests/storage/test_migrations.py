@@ -18,6 +18,8 @@ TABLES = {
     "nudges",
     "schedules",
     "claims",
+    "runbook_operations",
+    "runbook_imports",
 }
 
 

@@ -76,3 +76,19 @@ def test_one_workspace_never_sees_another_workspaces_teams(engine) -> None:
         # The same name in the other workspace is a different team.
         team_b = get_or_create_named_team(session=s, workspace_id=b, name="Core", channel_id=None)
     assert team_b.id != team_a.id
+
+
+def test_quoted_team_names_are_the_same_team(engine) -> None:
+    a, _ = _two_workspaces(engine)
+    with session_scope(engine) as s:
+        plain = get_or_create_named_team(
+            session=s, workspace_id=a, name="Platform Team", channel_id=None
+        )
+        quoted = get_or_create_named_team(
+            session=s, workspace_id=a, name='"Platform Team"', channel_id=None
+        )
+        curly = get_or_create_named_team(
+            session=s, workspace_id=a, name="“platform team”", channel_id=None
+        )
+    assert plain.id == quoted.id == curly.id
+    assert plain.name == "Platform Team"

@@ -7,7 +7,7 @@ import re
 from slack_bolt import App
 
 from bot.ids import ActionId
-from bot.listeners.actions import assessment, nudges
+from bot.listeners.actions import assessment, nudges, runbook, runbook_import, runbook_reminders
 
 
 def _prefixed(action_id: ActionId) -> re.Pattern[str]:
@@ -20,3 +20,17 @@ def register(app: App) -> None:
     app.action(_prefixed(ActionId.ASSESS_RESTART))(assessment.handle_restart)
     app.action(_prefixed(ActionId.ASSESS_SHARE))(assessment.handle_share)
     app.action(_prefixed(ActionId.NUDGE_DISMISS))(nudges.handle_dismiss)
+    app.action(_prefixed(ActionId.RUNBOOK_REMIND))(runbook.handle_remind)
+    app.action(_prefixed(ActionId.RUNBOOK_REMIND_TOP))(runbook.handle_remind_top)
+    app.action(_prefixed(ActionId.RUNBOOK_EDIT))(runbook.handle_edit)
+    app.action(_prefixed(ActionId.RUNBOOK_ADD))(runbook.handle_add)
+    app.action(_prefixed(ActionId.RUNBOOK_REMOVE))(runbook.handle_remove)
+    app.action(_prefixed(ActionId.RUNBOOK_PASTE))(runbook.handle_paste)
+    app.action(_prefixed(ActionId.RUNBOOK_PAGE))(runbook.handle_page)
+    app.action(_prefixed(ActionId.RUNBOOK_SHOW))(runbook.handle_show)
+    app.action(_prefixed(ActionId.RUNBOOK_IMPORT_REVIEW))(runbook_import.handle_review)
+    app.action(_prefixed(ActionId.RUNBOOK_IMPORT_ALL))(runbook_import.handle_import_all)
+    app.action(_prefixed(ActionId.RUNBOOK_IMPORT_CANCEL))(runbook_import.handle_cancel)
+    app.action(_prefixed(ActionId.REMINDER_SCRIPTED))(runbook_reminders.handle_scripted)
+    app.action(_prefixed(ActionId.REMINDER_SNOOZE))(runbook_reminders.handle_snooze)
+    app.action(_prefixed(ActionId.REMINDER_KEEP_MANUAL))(runbook_reminders.handle_keep_manual)

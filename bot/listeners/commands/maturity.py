@@ -12,7 +12,7 @@ from bot.commands import parse
 from bot.deps import Deps, deps_of
 from bot.ids import COMMAND
 from bot.listeners.where import from_command
-from bot.services import assessment, digest
+from bot.services import assessment, digest, runbook
 from bot.services.assessment import Reply, Where
 
 
@@ -35,6 +35,8 @@ def handle_maturity(
         reply = assessment.start(deps, client, where, parsed.rest or None)
     elif parsed.name == "digest":
         reply = _digest(deps, client, where, parsed.args)
+    elif parsed.name == "runbook":
+        reply = runbook.command(deps, client, where, parsed.rest)
     else:  # pragma: no cover - every SUBCOMMANDS name is routed above
         return
     respond(text=reply.text, blocks=reply.blocks or None, response_type="ephemeral")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.ids import CallbackId
+from bot.listeners.shortcuts import runbook
+
 
 def register(app: App) -> None:
-    """Nothing registered on this surface yet."""
+    app.message_shortcut(CallbackId.RUNBOOK_ADD_STEPS)(runbook.handle_add_steps)

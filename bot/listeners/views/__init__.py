@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.ids import CallbackId
+from bot.listeners.views import runbook
+
 
 def register(app: App) -> None:
-    """Nothing registered on this surface yet."""
+    app.view(CallbackId.RUNBOOK_FORM)(runbook.handle_form)
+    app.view(CallbackId.RUNBOOK_PASTE)(runbook.handle_paste)
+    app.view(CallbackId.RUNBOOK_PREVIEW)(runbook.handle_preview)
+    app.view(CallbackId.RUNBOOK_REMIND_DATE)(runbook.handle_remind_date)
+    app.view(CallbackId.RUNBOOK_SCRIPTED)(runbook.handle_scripted)
+    app.view(CallbackId.RUNBOOK_KEEP_MANUAL)(runbook.handle_keep_manual)
