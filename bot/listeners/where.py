@@ -6,7 +6,7 @@ from typing import Any
 
 from slack_bolt import BoltContext
 
-from bot.services.assessment import Where
+from bot.services.assessment import Reply, Where
 
 
 def _team(context: BoltContext, body: dict[str, Any]) -> tuple[str, str | None]:
@@ -57,3 +57,14 @@ def id_suffix(action_id: str) -> int:
         return int(parts[1])
     except (IndexError, ValueError):
         return 0
+
+
+def tell(respond: Any, reply: Reply | None, *, replace_original: bool = False) -> None:
+    """Say ``reply`` ephemerally where the person acted (nothing when there is nothing)."""
+    if reply is not None and reply.text:
+        respond(
+            text=reply.text,
+            blocks=reply.blocks or None,
+            response_type="ephemeral",
+            replace_original=replace_original,
+        )

@@ -99,8 +99,29 @@ def parse_subscription(args: tuple[str, ...]) -> Subscription:
     return Subscription(weekday, f"{hh:02d}:{mm:02d}", tz, teams)
 
 
-def _can_change(client: WebClient, schedule: Schedule, user_id: str) -> bool:
-    return schedule.created_by == user_id or people.lookup(client, user_id).is_admin
+def _check_may_change(client: WebClient, deps: Deps, where: Where, verb: str) -> list[int]:
+    """The channel's active digest schedules, if this person may change them (they set
+    them up, or they administer the workspace); a friendly refusal otherwise. Slack is
+    asked outside any database transaction."""
+    with session_scope(deps.engine) as session:
+        ws = workspace_id_for(session, where)
+        existing = schedules_of(
+            session=session, workspace_id=ws, kind=ScheduleKind.DIGEST, channel_id=where.channel_id
+        )
+        owners = {s.created_by for s in existing}
+        ids = [s.id for s in existing if s.id is not None]
+    if owners - {where.user_id} and not people.lookup(client, where.user_id).is_admin:
+        raise UserFacingError(
+            f"This channel's digest was set up by someone else; they or a workspace admin "
+            f"can {verb} it."
+        )
+    return ids
+
+
+def _retire(session: Session, ids: list[int]) -> None:
+    for schedule in session.exec(select(Schedule).where(col(Schedule.id).in_(ids))):
+        schedule.active = False
+        session.add(schedule)
 
 
 def subscribe(deps: Deps, client: WebClient, where: Where, args: tuple[str, ...]) -> Reply:
@@ -111,6 +132,7 @@ def subscribe(deps: Deps, client: WebClient, where: Where, args: tuple[str, ...]
     except ScheduleError as exc:
         raise UserFacingError(f"{exc}") from None
     tz = sub.tz or people.lookup(client, where.user_id).tz
+    replacing = _check_may_change(client, deps, where, "change")
     now = utcnow()
     with session_scope(deps.engine) as session:
         ws = workspace_id_for(session, where)
@@ -125,18 +147,7 @@ def subscribe(deps: Deps, client: WebClient, where: Where, args: tuple[str, ...]
                     f"I don't know a team called {', '.join(f'“{n}”' for n in unknown)}. "
                     f"Teams appear once they run `{COMMAND} assess`."
                 )
-        existing = schedules_of(
-            session=session, workspace_id=ws, kind=ScheduleKind.DIGEST, channel_id=where.channel_id
-        )
-        for old in existing:
-            if not _can_change(client, old, where.user_id):
-                raise UserFacingError(
-                    "This channel's digest was set up by someone else; they or a workspace "
-                    "admin can change it."
-                )
-        for old in existing:
-            old.active = False
-            session.add(old)
+        _retire(session, replacing)
         first = next_weekly(sub.weekday, sub.time_of_day, tz, now)
         create_schedule(
             session=session,
@@ -163,22 +174,11 @@ def subscribe(deps: Deps, client: WebClient, where: Where, args: tuple[str, ...]
 
 
 def turn_off(deps: Deps, client: WebClient, where: Where) -> Reply:
+    ids = _check_may_change(client, deps, where, "turn off")
+    if not ids:
+        return Reply(text="This channel has no weekly digest to turn off.")
     with session_scope(deps.engine) as session:
-        ws = workspace_id_for(session, where)
-        existing = schedules_of(
-            session=session, workspace_id=ws, kind=ScheduleKind.DIGEST, channel_id=where.channel_id
-        )
-        if not existing:
-            return Reply(text="This channel has no weekly digest to turn off.")
-        for old in existing:
-            if not _can_change(client, old, where.user_id):
-                raise UserFacingError(
-                    "This channel's digest was set up by someone else; they or a workspace "
-                    "admin can turn it off."
-                )
-        for old in existing:
-            old.active = False
-            session.add(old)
+        _retire(session, ids)
     return Reply(text="The weekly digest for this channel is off.")
 
 

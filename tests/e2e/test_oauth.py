@@ -1,0 +1,70 @@
+"""Multi-workspace install through Slack OAuth, against a real `serve --http` process."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import httpx
+
+from bot.payloads import Actor
+from bot.standin.driver import SlackUser, over_http
+from bot.settings import load_settings
+from bot.runtime import build_sender
+from storage.db import make_engine, session_scope
+from storage.workspaces import get_or_create_workspace
+
+from .conftest import SIGNING_SECRET, start_serve, stop_serve
+
+
+def test_install_then_commands_are_authorised_with_the_installed_token(
+    tmp_path: Path, standin
+) -> None:
+    db_url = f"sqlite:///{tmp_path / 'oauth.db'}"
+    server = start_serve(
+        tmp_path,
+        standin,
+        db_url=db_url,
+        extra_env={
+            "SLACK_BOT_TOKEN": None,
+            "SLACK_CLIENT_ID": "1111.2222",
+            "SLACK_CLIENT_SECRET": "client-secret",
+        },
+    )
+    try:
+        with httpx.Client(base_url=server.base_url, timeout=10) as browser:
+            install = browser.get("/slack/install")
+            assert install.status_code == 200
+            state = re.search(r"state=([\w-]+)", install.text).group(1)
+            assert "commands" in install.text and "chat%3Awrite" in install.text
+            done = browser.get("/slack/oauth_redirect", params={"code": "c0de", "state": state})
+            assert done.status_code == 200, done.text
+            # The state is single-use: replaying the redirect is refused.
+            replay = browser.get("/slack/oauth_redirect", params={"code": "c0de", "state": state})
+            assert replay.status_code != 200
+        exchanged = standin.calls_to("oauth.v2.access")
+        assert len(exchanged) == 1 and exchanged[0].ok
+        token = exchanged[0].response["access_token"]
+
+        # A slash command from the installed workspace runs with that workspace's token.
+        actor = Actor(team_id=standin.team_id, channel_id="C0PLATFORM", channel_name="platform")
+        alice = SlackUser(standin, over_http(server.base_url), SIGNING_SECRET, actor)
+        assert alice.command("assess").status == 200
+        posted = standin.wait_for("chat.postMessage", timeout=15)
+        assert posted.headers["authorization"] == f"Bearer {token}"
+
+        # The scheduler's sender finds the same token for that workspace.
+        settings = load_settings(
+            slack_signing_secret=SIGNING_SECRET,
+            slack_client_id="1111.2222",
+            slack_client_secret="client-secret",
+            slack_api_url=standin.api_url,
+            database_url=db_url,
+        )
+        engine = make_engine(db_url)
+        with session_scope(engine) as s:
+            ws = get_or_create_workspace(session=s, slack_team_id=standin.team_id)
+        assert build_sender(settings, engine).client_for(ws.id).token == token
+        engine.dispose()
+    finally:
+        stop_serve(server)
