@@ -201,24 +201,14 @@ def message_shortcut(
     return _form({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
 
 
-def message_event(actor: Actor, text: str, *, channel_id: str, bot_user_id: str) -> tuple[str, str]:
-    """(body, content type) of an Events API ``message`` in a DM with the bot."""
+def _event_callback(actor: Actor, event: dict[str, Any], bot_user_id: str) -> tuple[str, str]:
     n = next(_counter)
-    ts = f"{time.time():.6f}"
     envelope = {
         "token": "unused-verification-token",
         "team_id": actor.team_id,
         "enterprise_id": actor.enterprise_id,
         "api_app_id": actor.api_app_id,
-        "event": {
-            "type": "message",
-            "channel_type": "im",
-            "user": actor.user_id,
-            "text": text,
-            "ts": ts,
-            "event_ts": ts,
-            "channel": channel_id,
-        },
+        "event": event,
         "type": "event_callback",
         "event_id": f"Ev{n:010d}",
         "event_time": int(time.time()),
@@ -234,3 +224,31 @@ def message_event(actor: Actor, text: str, *, channel_id: str, bot_user_id: str)
         "is_ext_shared_channel": False,
     }
     return json.dumps(envelope), "application/json"
+
+
+def message_event(actor: Actor, text: str, *, channel_id: str, bot_user_id: str) -> tuple[str, str]:
+    """(body, content type) of an Events API ``message`` in a DM with the bot."""
+    ts = f"{time.time():.6f}"
+    event = {
+        "type": "message",
+        "channel_type": "im",
+        "user": actor.user_id,
+        "text": text,
+        "ts": ts,
+        "event_ts": ts,
+        "channel": channel_id,
+    }
+    return _event_callback(actor, event, bot_user_id)
+
+
+def app_home_opened(actor: Actor, *, channel_id: str, bot_user_id: str) -> tuple[str, str]:
+    """(body, content type) of the person opening the app's Home tab."""
+    ts = f"{time.time():.6f}"
+    event = {
+        "type": "app_home_opened",
+        "user": actor.user_id,
+        "channel": channel_id,
+        "tab": "home",
+        "event_ts": ts,
+    }
+    return _event_callback(actor, event, bot_user_id)

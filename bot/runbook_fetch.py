@@ -156,41 +156,42 @@ def fetch_runbook(
         raise FetchError("That doesn't look like a link I can fetch.") from None
     allowed = frozenset(h.lower() for h in allow_hosts)
     deadline = time.monotonic() + DEADLINE_S
-    with httpx.Client(
-        timeout=TIMEOUT, follow_redirects=False, trust_env=False, transport=transport
-    ) as client:
-        for _hop in range(MAX_REDIRECTS + 1):
-            host, address = _vet(current, allowed)
-            target = current.copy_with(host=address)
-            extensions = {}
-            if current.scheme == "https" and not _is_ip(host):
-                extensions["sni_hostname"] = host  # TLS checks the certificate for the name
-            headers = {
-                "Host": _host_header(current, host),
-                "User-Agent": USER_AGENT,
-                "Accept": "text/markdown, text/plain;q=0.9, */*;q=0.5",
-            }
-            try:
-                with client.stream(
-                    "GET", target, headers=headers, extensions=extensions
-                ) as response:
-                    if response.status_code in REDIRECTS:
-                        location = response.headers.get("location")
-                        if not location:
-                            raise FetchError(f"{host} sent me on without saying where to.")
-                        try:
-                            current = current.join(location)
-                        except (httpx.InvalidURL, ValueError):
-                            raise FetchError(f"{host} redirected me to a broken link.") from None
-                        continue
+    for _hop in range(MAX_REDIRECTS + 1):
+        host, address = _vet(current, allowed)
+        target = current.copy_with(host=address)
+        extensions = {}
+        if current.scheme == "https" and not _is_ip(host):
+            extensions["sni_hostname"] = host  # TLS checks the certificate for the name
+        headers = {
+            "Host": _host_header(current, host),
+            "User-Agent": USER_AGENT,
+            "Accept": "text/markdown, text/plain;q=0.9, */*;q=0.5",
+        }
+        # A fresh client (and connection) per hop: nothing vetted for one name is reused
+        # for another. No proxies from the environment: the vetted address is the peer.
+        try:
+            with (
+                httpx.Client(
+                    timeout=TIMEOUT, follow_redirects=False, trust_env=False, transport=transport
+                ) as client,
+                client.stream("GET", target, headers=headers, extensions=extensions) as response,
+            ):
+                if response.status_code not in REDIRECTS:
                     return _read(response, current, host, max_bytes, deadline)
-            except httpx.TimeoutException:
-                raise FetchError(f"{host} took too long to answer. Try again later.") from None
-            except httpx.HTTPError:
-                raise FetchError(
-                    f"I couldn't fetch that from {host}. Check the link opens in a browser "
-                    "without signing in."
-                ) from None
+                location = response.headers.get("location")
+        except httpx.TimeoutException:
+            raise FetchError(f"{host} took too long to answer. Try again later.") from None
+        except httpx.HTTPError:
+            raise FetchError(
+                f"I couldn't fetch that from {host}. Check the link opens in a browser "
+                "without signing in."
+            ) from None
+        if not location:
+            raise FetchError(f"{host} sent me on without saying where to.")
+        try:
+            current = current.join(location)
+        except (httpx.InvalidURL, ValueError):
+            raise FetchError(f"{host} redirected me to a broken link.") from None
     raise FetchError("That link redirects too many times.")
 
 

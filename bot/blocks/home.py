@@ -1,4 +1,4 @@
-"""The App Home tab: every team of this workspace with its level, and how to start."""
+"""The App Home tab: every team of the workspace, its level and its next step's progress."""
 
 from __future__ import annotations
 
@@ -11,41 +11,30 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from conversations.model import level_name
-from conversations.text import escape_mrkdwn
-from storage.models import Team
+from bot.blocks.digest import team_line
+from bot.ids import COMMAND
+from conversations.digest import Digest
 
-MAX_TEAMS_SHOWN = 40
+MAX_TEAMS_SHOWN = 90  # a Home tab holds 100 blocks
 
 
-def home_view(teams: list[Team]) -> dict:
+def home_view(digest: Digest) -> dict:
     blocks: list = [
         HeaderBlock(text="Automation maturity"),
         SectionBlock(
             text=MarkdownTextObject(
-                text="Run `/maturity assess` in a team's channel to place it on the ladder, "
-                "or `/maturity help` to see everything I can do."
+                text=f"Run `{COMMAND} assess` in a team's channel to place it on the ladder, "
+                f"`{COMMAND} digest schedule monday 09:00` for a weekly digest, or "
+                f"`{COMMAND} help` for everything else."
             )
         ),
         DividerBlock(),
     ]
-    if not teams:
+    if not digest.teams:
         blocks.append(SectionBlock(text=MarkdownTextObject(text="_No team has checked in yet._")))
-    for team in teams[:MAX_TEAMS_SHOWN]:
-        level = (
-            f"Level {team.level} — {level_name(team.level)}"
-            if team.level is not None
-            else "not assessed yet"
-        )
-        blocks.append(
-            SectionBlock(text=MarkdownTextObject(text=f"*{escape_mrkdwn(team.name)}*\n{level}"))
-        )
-    if len(teams) > MAX_TEAMS_SHOWN:
-        blocks.append(
-            ContextBlock(
-                elements=[
-                    MarkdownTextObject(text=f"…and {len(teams) - MAX_TEAMS_SHOWN} more teams.")
-                ]
-            )
-        )
+    for week in digest.teams[:MAX_TEAMS_SHOWN]:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=team_line(week))))
+    if len(digest.teams) > MAX_TEAMS_SHOWN:
+        more = len(digest.teams) - MAX_TEAMS_SHOWN
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"…and {more} more teams.")]))
     return View(type="home", blocks=blocks).to_dict()

@@ -32,6 +32,7 @@ from slack_sdk.models.blocks import (
     NumberInputElement,
     Option,
     PlainTextInputElement,
+    PlainTextObject,
     SectionBlock,
     StaticSelectElement,
     UrlInputElement,
@@ -206,10 +207,12 @@ def _op_actions(line: OpLine, team_name: str) -> ActionsBlock:
             value=str(op.id),
             confirm=ConfirmObject(
                 title="Remove it?",
-                text=truncate(
-                    f"“{truncate(op.title, 80)}” leaves {truncate(team_name, 40)}'s runbook, "
-                    "with any reminders about it.",
-                    300,
+                text=PlainTextObject(  # plain: the title is the user's, unescaped
+                    text=truncate(
+                        f"“{truncate(op.title, 80)}” leaves {truncate(team_name, 40)}'s "
+                        "runbook, with any reminders about it.",
+                        300,
+                    )
                 ),
                 confirm="Remove",
                 deny="Keep it",

@@ -35,6 +35,7 @@ from bot.blocks.runbook import (
     q,
     to_dicts,
 )
+from bot.commands import SUBCOMMANDS
 from bot.deps import Deps
 from bot.errors import UserFacingError
 from bot.ids import COMMAND, ActionId, BlockId
@@ -337,6 +338,13 @@ def command(deps: Deps, client: WebClient, where: Where, rest: str) -> Reply:
         from bot.services.runbook_import import import_url  # (it imports this module)
 
         return import_url(deps, where, words[1:])
+    if head == "help" and len(words) == 1:
+        lines = "\n".join(
+            f"• `{escape_mrkdwn(s.usage)}` — {escape_mrkdwn(s.summary)}"
+            for s in SUBCOMMANDS
+            if s.name == "runbook"
+        )
+        return Reply(text=f"*Runbook to script*\n{lines}")
     return show(deps, where, " ".join(words) or None)
 
 

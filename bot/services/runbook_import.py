@@ -220,6 +220,7 @@ def paste_preview(raw_metadata: str, text: str) -> PastePreview:
         codes=codes_of(steps),
         response_url=str(meta.get("r", "")),
         channel_id=str(meta.get("c", "")),
+        replace=bool(meta.get("r")),  # pasted from the list: the list shows the result
     )
     return PastePreview(int(meta.get("t", 0)), key, steps, preview_modal(preview, state))
 

@@ -150,7 +150,8 @@ def remind(
     if not marked.titles and not marked.already:
         if marked.scripted:
             return Reply(
-                text=f"{join_and(marked.scripted)} is scripted already: nothing to remind."
+                text=f"{join_and(marked.scripted)} is scripted or kept manual already: "
+                "nothing to remind you about."
             )
         raise UserFacingError("Those operations are gone from the runbook.")
     told = _post_nudges(client, where, marked)
@@ -181,7 +182,7 @@ def _mark(
     targets: list[RunbookOperation] = []
     for row in rows:
         assert row.id is not None
-        if row.scripted:
+        if row.scripted or row.keep_manual_reason:  # settled: nothing to remind about
             result.scripted.append(q(row.title))
             continue
         mine = reminders_for(
@@ -204,10 +205,6 @@ def _mark(
                 tz=tz,
                 payload={"operation_id": row.id, "team_id": row.team_id},
                 created_by=where.user_id,
-            )
-        if row.keep_manual_reason:  # asking to script it again reopens it
-            update_operation(
-                session=session, workspace_id=ws, operation_id=row.id, keep_manual_reason=""
             )
         result.titles.append(q(row.title))
         targets.append(row)

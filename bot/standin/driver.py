@@ -18,6 +18,7 @@ import httpx
 from bot.blocks.assessment import ANSWERED, ASKING
 from bot.payloads import (
     Actor,
+    app_home_opened,
     block_action,
     message_event,
     message_shortcut,
@@ -110,6 +111,12 @@ class SlackUser:
                 channel=self.actor.channel_id, user=self.actor.user_id
             ),
             trigger_id=self.standin.new_trigger_id(self.actor.user_id),
+        )
+        return self._send(body, ctype)
+
+    def open_home(self) -> Answer:
+        body, ctype = app_home_opened(
+            self.actor, channel_id=self.dm, bot_user_id=self.standin.bot_user_id
         )
         return self._send(body, ctype)
 

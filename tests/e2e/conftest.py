@@ -65,7 +65,7 @@ def start_serve(
     standin: SlackStandIn,
     *,
     db_url: str | None = None,
-    extra_env: dict[str, str] | None = None,
+    extra_env: dict[str, str | None] | None = None,
 ) -> ServeProcess:
     port = free_port()
     log = tmp_path / f"serve-{port}.log"
@@ -77,6 +77,7 @@ def start_serve(
         "DATABASE_URL": db_url or f"sqlite:///{tmp_path / 'serve.db'}",
         **(extra_env or {}),
     }
+    env = {k: v for k, v in env.items() if v is not None}  # extra_env {"X": None} unsets X
     handle = log.open("w")
     proc = subprocess.Popen(
         [

@@ -246,3 +246,19 @@ def test_every_message_of_the_flow_is_valid_block_kit(harness) -> None:
         assert len(blocks) <= 50
         for raw in blocks:
             Block.parse(raw).validate_json()
+
+
+def test_the_home_tab_shows_every_team_with_its_level_and_progress(harness) -> None:
+    alice = harness.user()
+    alice.open_home()
+    empty = harness.standin.calls_to("views.publish")[-1].params["view"]
+    assert "No team has checked in yet" in str(empty["blocks"])
+    alice.command("assess")
+    run_checkin(alice, team_at_level(1))
+    harness.user(user_id="U0BOB", channel_id="C0DATA", channel_name="data").command("assess")
+    alice.open_home()
+    view = harness.standin.calls_to("views.publish")[-1].params["view"]
+    text = str(view["blocks"])
+    assert view["type"] == "home"
+    assert "*platform* · Level 1 — Scripted · next: Level 2" in text
+    assert "*data* · not assessed yet" in text

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 import httpx
 
 from bot.payloads import Actor
-from bot.standin.driver import SlackUser, over_http
-from bot.settings import load_settings
 from bot.runtime import build_sender
+from bot.settings import load_settings
+from bot.standin.driver import SlackUser, over_http
 from storage.db import make_engine, session_scope
 from storage.workspaces import get_or_create_workspace
 
@@ -36,11 +38,16 @@ def test_install_then_commands_are_authorised_with_the_installed_token(
             install = browser.get("/slack/install")
             assert install.status_code == 200
             state = re.search(r"state=([\w-]+)", install.text).group(1)
-            assert "commands" in install.text and "chat%3Awrite" in install.text
-            done = browser.get("/slack/oauth_redirect", params={"code": "c0de", "state": state})
+            scopes = re.search(r"scope=([^&\"]+)", html.unescape(install.text)).group(1)
+            assert "commands" in scopes and "chat:write" in unquote(scopes)
+            # Bolt binds the state to the browser with a Secure cookie; over plain http in a
+            # test the client would not send it back by itself, so we do.
+            cookie = install.headers["set-cookie"].split(";")[0]
+            params = {"code": "c0de", "state": state}
+            done = browser.get("/slack/oauth_redirect", params=params, headers={"Cookie": cookie})
             assert done.status_code == 200, done.text
             # The state is single-use: replaying the redirect is refused.
-            replay = browser.get("/slack/oauth_redirect", params={"code": "c0de", "state": state})
+            replay = browser.get("/slack/oauth_redirect", params=params, headers={"Cookie": cookie})
             assert replay.status_code != 200
         exchanged = standin.calls_to("oauth.v2.access")
         assert len(exchanged) == 1 and exchanged[0].ok

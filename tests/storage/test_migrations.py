@@ -7,8 +7,12 @@ from sqlmodel import SQLModel
 
 from storage.db import make_engine
 from storage.migrate import upgrade
+from storage.slack_stores import store_metadata
 
 TABLES = {
+    "slack_bots",
+    "slack_installations",
+    "slack_oauth_states",
     "workspaces",
     "teams",
     "assessments",
@@ -29,10 +33,11 @@ def test_migrations_apply_from_empty_and_match_the_models(db_url: str) -> None:
     try:
         assert TABLES <= set(inspect(engine).get_table_names())
         with engine.connect() as conn:
+            target = [SQLModel.metadata, *store_metadata()]
             ctx = MigrationContext.configure(
-                conn, opts={"compare_type": True, "target_metadata": SQLModel.metadata}
+                conn, opts={"compare_type": True, "target_metadata": target}
             )
-            diff = compare_metadata(ctx, SQLModel.metadata)
+            diff = compare_metadata(ctx, target)
         assert diff == [], f"models and migrations disagree; autogenerate would emit: {diff}"
     finally:
         engine.dispose()

@@ -9,16 +9,19 @@ from slack_sdk import WebClient
 
 from bot.blocks.home import home_view
 from bot.deps import deps_of
-from bot.workspace import workspace_for
+from bot.listeners.where import from_event
+from bot.services.assessment import workspace_id_for
+from bot.services.digest import build_for
 from storage.db import session_scope
-from storage.workspaces import list_teams
+from storage.types import utcnow
 
 
 def handle_app_home_opened(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     if event.get("tab") != "home":
         return
     deps = deps_of(context)
+    now = utcnow()
     with session_scope(deps.engine) as session:
-        workspace = workspace_for(session, context)
-        teams = list_teams(session=session, workspace_id=workspace.id)
-    client.views_publish(user_id=event["user"], view=home_view(teams))
+        ws = workspace_id_for(session, from_event(event, context))
+        board = build_for(session, ws, "", "all", now, "home")
+    client.views_publish(user_id=event["user"], view=home_view(board))

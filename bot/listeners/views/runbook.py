@@ -7,6 +7,8 @@ stays open with the message beside the field.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any
 
@@ -19,13 +21,23 @@ from bot.errors import UserFacingError
 from bot.ids import BlockId
 from bot.listeners.runbook_payloads import field, from_view, text_field, values_of
 from bot.services import runbook, runbook_import, runbook_reminders
-from bot.services.assessment import Reply
+from bot.services.assessment import Reply, Where
 from bot.services.runbook import URL, form_request, parse_form, read_metadata, tell
 from conversations.runbook import RunbookParseError
 
 
 def _errors(ack: Ack, errors: dict[str, str]) -> None:
     ack(response_action="errors", errors=errors)
+
+
+@contextmanager
+def _telling(client: WebClient, where: Where, response_url: str) -> Iterator[None]:
+    """Once the modal has closed, a friendly no can't go back in it: say it where they
+    acted (the response_url the modal came from, else our DM)."""
+    try:
+        yield
+    except UserFacingError as exc:
+        tell(client, where, response_url, Reply(text=str(exc)), replace=False)
 
 
 def handle_form(
@@ -77,8 +89,9 @@ def handle_preview(
         ack(response_action="update", view=runbook_import.next_page(deps_of(context), where, state))
         return
     ack()
-    reply = runbook_import.confirm(deps_of(context), where, state.key, state.codes)
-    tell(client, where, state.response_url, reply, replace=state.replace)
+    with _telling(client, where, state.response_url):
+        reply = runbook_import.confirm(deps_of(context), where, state.key, state.codes)
+        tell(client, where, state.response_url, reply, replace=state.replace)
 
 
 def handle_remind_date(
@@ -98,14 +111,11 @@ def handle_remind_date(
     ids = [int(x) for x in meta.get("o", []) if isinstance(x, int)]
     where = from_view(body, context, str(meta.get("c", "")))
     response_url = str(meta.get("r", ""))
-    try:
+    with _telling(client, where, response_url):
         reply = runbook_reminders.remind(
             deps_of(context), client, where, ids, runbook_reminders.WHEN_DATE, day=day
         )
-    except UserFacingError as exc:
-        tell(client, where, response_url, Reply(text=str(exc)), replace=False)
-        return
-    tell(client, where, response_url, reply, replace=True)
+        tell(client, where, response_url, reply, replace=True)
 
 
 def handle_scripted(
@@ -118,9 +128,10 @@ def handle_scripted(
     ack()
     meta = read_metadata(view.get("private_metadata"))
     where = from_view(body, context, str(meta.get("c", "")))
-    runbook_reminders.mark_scripted(
-        deps_of(context), client, where, view.get("private_metadata", ""), url
-    )
+    with _telling(client, where, str(meta.get("r", ""))):
+        runbook_reminders.mark_scripted(
+            deps_of(context), client, where, view.get("private_metadata", ""), url
+        )
 
 
 def handle_keep_manual(
@@ -133,6 +144,7 @@ def handle_keep_manual(
     ack()
     meta = read_metadata(view.get("private_metadata"))
     where = from_view(body, context, str(meta.get("c", "")))
-    runbook_reminders.keep_manual(
-        deps_of(context), client, where, view.get("private_metadata", ""), reason
-    )
+    with _telling(client, where, str(meta.get("r", ""))):
+        runbook_reminders.keep_manual(
+            deps_of(context), client, where, view.get("private_metadata", ""), reason
+        )

@@ -1,0 +1,218 @@
+"""Runbook Block Kit against Slack's limits (through slack_sdk's own models), at any size
+and with hostile text: 50 blocks a message, 100 a modal, 3,000 characters of section text,
+3,000 of private metadata; user text never becomes a mention, a link or markup."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+import pytest
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+
+from bot.blocks.runbook import (
+    PAGE_SIZE,
+    FormValues,
+    OpLine,
+    Preview,
+    PreviewState,
+    RunbookPage,
+    codes_of,
+    date_modal,
+    form_modal,
+    keep_manual_modal,
+    link,
+    list_blocks,
+    paste_modal,
+    preview_card_blocks,
+    preview_modal,
+    reminder_blocks,
+    scripted_modal,
+    to_dicts,
+)
+from conversations.runbook import Frequency, Operation, rank, summarise
+
+HOSTILE = "<!channel> *bold* `tick` <@U0BOSS> & <https://evil.example|click> " + "x" * 300
+TEAM = "<!here> Payments & Platform " + "y" * 80
+
+
+def valid_message(blocks: list[Any]) -> list[dict]:
+    raw = to_dicts(blocks)
+    assert 0 < len(raw) <= 50
+    for block in raw:
+        parsed = Block.parse(block)
+        parsed.validate_json()
+        assert parsed.to_dict() == block
+    return raw
+
+
+def valid_view(view: dict) -> dict:
+    View(**view).validate_json()
+    assert len(view["blocks"]) <= 100
+    assert len(view.get("private_metadata", "")) <= 3000
+    return view
+
+
+def mrkdwn_texts(node: Any) -> list[str]:
+    out: list[str] = []
+    if isinstance(node, dict):
+        if node.get("type") == "mrkdwn":
+            out.append(node["text"])
+        for value in node.values():
+            out += mrkdwn_texts(value)
+    elif isinstance(node, list):
+        for item in node:
+            out += mrkdwn_texts(item)
+    return out
+
+
+OUR_MARKUP = re.compile(r"<@U0OWNER>|<https://git\.example\.com/[^|>]*\|script>")
+
+
+def assert_safe(raw: list[dict] | dict) -> None:
+    for text in mrkdwn_texts(raw):
+        assert len(text) <= 3000
+        stripped = OUR_MARKUP.sub("", text)
+        assert "<" not in stripped and ">" not in stripped, text
+        assert not re.search(r"&(?!amp;|lt;|gt;)", stripped), text
+
+
+def page(n: int, *, page_no: int = 0, title: str = "Operation") -> RunbookPage:
+    ops = [
+        Operation(
+            id=i + 1,
+            title=f"{title} {i}",
+            frequency=list(Frequency)[i % 6],
+            minutes=1 + i,
+            scripted=i % 5 == 0,
+            kept_manual=i % 7 == 0,
+            fails=i % 3 == 0,
+            differs=i % 4 == 0,
+        )
+        for i in range(n)
+    ]
+    ranked = rank(ops, 3)
+    lines = [
+        OpLine(
+            ranked=r,
+            section=HOSTILE,
+            owner="U0OWNER",
+            script_url="https://git.example.com/ops/run.sh?a=1&b=2",
+            broken_note=HOSTILE,
+            keep_manual_reason=HOSTILE,
+            reminder="Monday 7 December",
+        )
+        for r in ranked
+    ]
+    return RunbookPage(
+        team_id=1,
+        team_name=TEAM,
+        lines=lines,
+        summary=summarise(ops, 3),
+        deploys_per_day=3,
+        deploys_known=True,
+        page=page_no,
+        note="Saved.",
+    )
+
+
+@pytest.mark.parametrize("n", [0, 1, 3, PAGE_SIZE, 200])
+def test_every_page_of_any_runbook_fits_a_message(n: int) -> None:
+    pages = max(1, -(-n // PAGE_SIZE))
+    seen: set[str] = set()
+    for p in range(pages):
+        raw = valid_message(list_blocks(page(n, page_no=p, title=HOSTILE)))
+        assert_safe(raw)
+        ids = [b["block_id"] for b in raw if b.get("block_id", "").startswith("runbook.op.")]
+        assert len(ids) <= PAGE_SIZE
+        seen.update(ids)
+    assert len(seen) == n  # every operation is on some page
+
+
+def test_a_script_link_cannot_break_out_of_its_link() -> None:
+    made = link("https://x.example/a|<!channel>>", "script")
+    assert made == "<https://x.example/a%7C&lt;!channel&gt;&gt;|script>"
+
+
+def preview(n: int) -> Preview:
+    steps = [
+        {
+            "title": f"{HOSTILE} {i}",
+            "section": HOSTILE[:120],
+            "frequency": list(Frequency)[i % 6].value,
+            "minutes": 10,
+            "scripted": i % 2 == 0,
+            "reason": "says “nightly”",
+            "minutes_guessed": True,
+        }
+        for i in range(n)
+    ]
+    return Preview(
+        key="k" * 32, team_name=TEAM, source_label="https://x.example/" + "p" * 300, steps=steps
+    )
+
+
+@pytest.mark.parametrize("n", [1, 25, 26, 200, 500])
+def test_the_import_preview_fits_at_any_size(n: int) -> None:
+    p = preview(n)
+    raw = valid_message(preview_card_blocks(p))
+    assert_safe(raw)
+    state = PreviewState(
+        key=p.key,
+        page=0,
+        codes=codes_of(p.steps),
+        response_url="https://hooks.slack.com/actions/T0/1234567890/" + "z" * 60,
+        channel_id="C0PLATFORM",
+    )
+    for number in range(p.pages):
+        state.page = number
+        view = valid_view(preview_modal(p, state))
+        assert_safe(view["blocks"])
+        assert PreviewState.loads(view["private_metadata"]).codes == state.codes
+
+
+def test_forms_validate_with_the_longest_values() -> None:
+    values = FormValues(
+        title="t" * 200,
+        frequency=Frequency.PER_DEPLOY,
+        minutes=10080,
+        section="s" * 120,
+        scripted=True,
+        script_url="https://git.example.com/" + "a" * 1900,
+        fails=True,
+        differs=True,
+        broken_note="n" * 500,
+        keep_manual_reason="k" * 500,
+        owner="U0OWNER",
+    )
+    for new in (True, False):
+        valid_view(form_modal(values, team_name=TEAM, metadata="{}", new=new))
+    valid_view(form_modal(FormValues(), team_name="x", metadata="{}", new=True))
+    valid_view(paste_modal(TEAM, "{}"))
+    valid_view(date_modal(date(2026, 12, 7), "{}", "scripting “x”"))
+    valid_view(scripted_modal(HOSTILE, "{}", "https://git.example.com/x"))
+    valid_view(keep_manual_modal(HOSTILE, "{}"))
+
+
+def test_the_reminder_message_is_valid_and_safe() -> None:
+    raw = valid_message(
+        reminder_blocks(
+            operation_id=1,
+            schedule_id=2,
+            title=HOSTILE,
+            team_name=TEAM,
+            frequency=Frequency.WEEKLY,
+            minutes=30,
+            toil=130,
+            rank=1,
+            total=4,
+        )
+    )
+    assert_safe(raw)
+    assert [e["text"]["text"] for e in raw[1]["elements"]] == [
+        "Scripted ✓",
+        "Snooze 1 week",
+        "Keep it manual",
+    ]

@@ -1,0 +1,904 @@
+"""Runbook to script, end to end: the real Bolt app, signed Slack payloads, the stand-in.
+
+People type ``/maturity runbook …``, click the buttons and menus the bot showed them, fill
+in its forms, and get their reminders when the scheduler's sender runs at a later time
+(``send_due(now=…)``: time travel, no sleeping).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+from sqlmodel import select
+
+from bot.app import build_app
+from bot.ids import ActionId, BlockId, CallbackId
+from bot.settings import load_settings
+from storage.criteria import criteria_board, criterion_history
+from storage.db import session_scope
+from storage.models import (
+    NudgeRecord,
+    RunbookImport,
+    RunbookOperation,
+    Schedule,
+    ScheduleKind,
+    Team,
+)
+
+from .conftest import BOT_TOKEN, SIGNING_SECRET, BotHarness
+
+CHANNEL = "C0PLATFORM"
+HOSTILE = "<!channel> Rotate <@U0BOSS> & <https://evil.example|certs>"
+
+# ------------------------------------------------------------------ helpers
+
+
+def replies(standin) -> list[dict[str, Any]]:
+    """What the app said through response_urls (ephemeral answers and replacements)."""
+    return [p.body for p in standin.response_url_posts() if p.status == 200]
+
+
+def last(standin) -> dict[str, Any]:
+    return replies(standin)[-1]
+
+
+def mrkdwn(body: dict[str, Any]) -> list[str]:
+    """The texts Slack parses for mentions and links: the fallback and every mrkdwn object."""
+    out = [str(body.get("text", ""))]
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "mrkdwn" and isinstance(node.get("text"), str):
+                out.append(node["text"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(body.get("blocks") or [])
+    return out
+
+
+def words(body: dict[str, Any]) -> str:
+    """Every text of a message or view, joined (mrkdwn as sent)."""
+    out: list[str] = [str(body.get("text", ""))]
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "text" and isinstance(value, str):
+                    out.append(value)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(body.get("blocks") or [])
+    return "\n".join(out)
+
+
+def element(blocks: list[dict], prefix: str, value: str | None = None) -> tuple[str, dict]:
+    for block in blocks:
+        candidates = list(block.get("elements") or [])
+        if block.get("accessory"):
+            candidates.append(block["accessory"])
+        for el in candidates:
+            if str(el.get("action_id", "")).startswith(prefix) and (
+                value is None or el.get("value") == value
+            ):
+                return block.get("block_id", ""), el
+    raise AssertionError(f"no element {prefix} ({value}) in {json.dumps(blocks)[:2000]}")
+
+
+def click(user, body: dict, prefix: str, *, value: str | None = None, option: str | None = None):
+    """Click a button (or pick a menu option) in a message the app sent."""
+    block_id, el = element(body["blocks"], prefix, value)
+    action = {**el, "block_id": block_id}
+    if option is not None:
+        action["selected_option"] = next(o for o in el["options"] if o["value"] == option)
+    message = {
+        "ts": body.get("ts", ""),
+        "channel": body.get("channel", CHANNEL),
+        "blocks": body["blocks"],
+        "text": body.get("text", ""),
+    }
+    return user.click_button(message, action)
+
+
+def op_ids_in(body: dict) -> list[int]:
+    prefix = BlockId.RUNBOOK_OP_PREFIX
+    return [
+        int(b["block_id"].removeprefix(prefix))
+        for b in body["blocks"]
+        if b.get("block_id", "").startswith(prefix)
+    ]
+
+
+def ops(engine) -> dict[str, RunbookOperation]:
+    with session_scope(engine) as s:
+        return {o.title: o for o in s.exec(select(RunbookOperation))}
+
+
+def reminders(engine, active: bool = True) -> list[Schedule]:
+    with session_scope(engine) as s:
+        rows = s.exec(select(Schedule).where(Schedule.kind == ScheduleKind.REMINDER)).all()
+        return [r for r in rows if r.active or not active]
+
+
+def board(engine) -> dict:
+    with session_scope(engine) as s:
+        team = s.exec(select(Team).where(Team.channel_id == CHANNEL)).one()
+        return criteria_board(session=s, workspace_id=team.workspace_id, team_id=team.id)
+
+
+def last_view(standin, user_id: str = "U0ALICE") -> dict:
+    return standin.views(user_id)[-1]
+
+
+def select_value(value: str) -> dict:
+    return {"type": "static_select", "selected_option": {"value": value}}
+
+
+def form_values(**fields: dict) -> dict[str, dict]:
+    return {block: {ActionId.RUNBOOK_INPUT: el} for block, el in fields.items()}
+
+
+def add(user, text: str) -> None:
+    assert user.command(f"runbook add {text}").status == 200
+
+
+def show(user) -> dict:
+    user.command("runbook")
+    return last(user.standin)
+
+
+def sender(harness):
+    return harness.sender()
+
+
+# ------------------------------------------------------------------ list, add, edit, remove
+
+
+def test_operations_are_ranked_by_toil_with_the_shares_beside_them(harness) -> None:
+    alice = harness.user()
+    add(alice, '"Rotate TLS certificates" weekly 30m')
+    added = last(harness.standin)
+    assert "Added “Rotate TLS certificates”" in words(added)
+    assert "2.2 h of toil a month" in words(added)
+    add(alice, '"Restart stuck workers" daily 5m')
+    add(alice, '"Renew the domain" yearly 20m')
+    add(alice, "Approve the deploy per-deploy 2m")
+    listing = show(alice)
+    text = words(listing)
+    ranked = ops(harness.engine)
+    assert op_ids_in(listing) == [
+        ranked["Restart stuck workers"].id,  # 150 min a month
+        ranked["Rotate TLS certificates"].id,  # 130
+        ranked["Approve the deploy"].id,  # 60 (1 deploy a day until a check-in says more)
+        ranked["Renew the domain"].id,  # under 2
+    ]
+    assert "*0%* of 4 operations scripted" in text
+    assert "Per-deploy steps count 1 deploy a day" in text
+    assert "*Script next:* 1. Restart stuck workers" in text
+    # Each operation still to script offers a one-click reminder, edit and remove.
+    block_id, menu = element(
+        listing["blocks"], f"{ActionId.RUNBOOK_REMIND}:{ranked['Renew the domain'].id}"
+    )
+    assert [o["value"] for o in menu["options"]] == ["monday", "2weeks", "date"]
+    assert block_id.startswith(BlockId.RUNBOOK_OP_ACTIONS_PREFIX)
+
+
+def test_bad_input_gets_a_friendly_answer_and_changes_nothing(harness) -> None:
+    alice = harness.user()
+    add(alice, '"Rotate certs" fortnightly 30m')
+    assert "isn't a frequency I know" in last(harness.standin)["text"]
+    add(alice, '"Rotate certs" weekly thirty')
+    assert "isn't a duration" in last(harness.standin)["text"]
+    add(alice, "")
+    assert "how often it runs" in last(harness.standin)["text"]
+    assert ops(harness.engine) == {}
+    add(alice, '"Rotate certs" weekly 30m')
+    add(alice, '"rotate  CERTS" daily 5m')
+    assert "already in" in last(harness.standin)["text"]
+    assert [(o.title, o.frequency) for o in ops(harness.engine).values()] == [
+        ("Rotate certs", "weekly")
+    ]
+    dm_user = harness.user(channel_id=harness.standin.dm_channel_id("U0ALICE"), channel_name="")
+    dm_user.command("runbook")
+    assert "Which team?" in last(harness.standin)["text"]
+
+
+def test_user_text_never_becomes_a_mention_or_a_link(harness) -> None:
+    alice = harness.user()
+    add(alice, f'"{HOSTILE}" weekly 30m')
+    listing = show(alice)
+    for body in replies(harness.standin):
+        for text in mrkdwn(body):
+            assert "<!channel>" not in text and "<@U0BOSS>" not in text, text
+            assert "<https://evil" not in text, text
+    assert "&lt;!channel&gt;" in words(listing)
+    assert ops(harness.engine)[HOSTILE].title == HOSTILE  # stored as typed
+
+
+def test_edit_through_the_form_and_the_list_refreshes(harness) -> None:
+    alice = harness.user()
+    add(alice, '"Restart stuck workers" daily 5m')
+    listing = show(alice)
+    op_id = ops(harness.engine)["Restart stuck workers"].id
+    click(alice, listing, f"{ActionId.RUNBOOK_EDIT}:{op_id}")
+    form = last_view(harness.standin)
+    assert form["callback_id"] == CallbackId.RUNBOOK_FORM
+    answer = alice.submit(
+        form,
+        form_values(
+            **{
+                BlockId.RUNBOOK_TITLE: {
+                    "type": "plain_text_input",
+                    "value": "Restart the stuck workers",
+                },
+                BlockId.RUNBOOK_FREQUENCY: select_value("weekly"),
+                BlockId.RUNBOOK_MINUTES: {"type": "number_input", "value": "20"},
+                BlockId.RUNBOOK_SCRIPT_URL: {
+                    "type": "url_text_input",
+                    "value": "https://git.example.com/ops/restart-workers.sh",
+                },
+                BlockId.RUNBOOK_BROKEN: {
+                    "type": "checkboxes",
+                    "selected_options": [{"value": "differs"}],
+                },
+            }
+        ),
+    )
+    assert answer.status == 200 and not answer.body  # closed: saved
+    row = ops(harness.engine)["Restart the stuck workers"]
+    assert (row.frequency, row.minutes, row.scripted, row.broken_differs) == (
+        "weekly",
+        20,
+        True,
+        True,
+    )
+    refreshed = last(harness.standin)
+    assert refreshed["replace_original"] is True
+    assert "Saved “Restart the stuck workers”" in words(refreshed)
+    assert "*100%* of 1 operation scripted" in words(refreshed)
+    # Bad values stay in the form, beside the field, and change nothing.
+    click(alice, refreshed, f"{ActionId.RUNBOOK_EDIT}:{op_id}")
+    bad = alice.submit(
+        last_view(harness.standin),
+        form_values(
+            **{
+                BlockId.RUNBOOK_MINUTES: {"type": "number_input", "value": "0"},
+                BlockId.RUNBOOK_SCRIPT_URL: {
+                    "type": "url_text_input",
+                    "value": "javascript:alert(1)",
+                },
+            }
+        ),
+    ).json()
+    assert bad["response_action"] == "errors"
+    assert set(bad["errors"]) == {BlockId.RUNBOOK_MINUTES, BlockId.RUNBOOK_SCRIPT_URL}
+    assert ops(harness.engine)["Restart the stuck workers"].minutes == 20
+
+
+def test_the_add_form_adds_an_operation(harness) -> None:
+    alice = harness.user()
+    listing = show(alice)  # empty: offers to add or paste
+    assert "Nothing in *platform*'s runbook yet" in words(listing)
+    click(alice, listing, ActionId.RUNBOOK_ADD)
+    answer = alice.submit(
+        last_view(harness.standin),
+        form_values(
+            **{
+                BlockId.RUNBOOK_TITLE: {"type": "plain_text_input", "value": "Rotate API keys"},
+                BlockId.RUNBOOK_FREQUENCY: select_value("quarterly"),
+                BlockId.RUNBOOK_MINUTES: {"type": "number_input", "value": "45"},
+                BlockId.RUNBOOK_KEEP_MANUAL: {
+                    "type": "plain_text_input",
+                    "value": "Vendor portal only",
+                },
+            }
+        ),
+    )
+    assert answer.status == 200
+    row = ops(harness.engine)["Rotate API keys"]
+    assert (row.frequency, row.minutes, row.owner, row.keep_manual_reason) == (
+        "quarterly",
+        45,
+        "U0ALICE",
+        "Vendor portal only",
+    )
+    assert "kept manual" in words(last(harness.standin))
+
+
+def test_only_the_owner_the_team_creator_or_an_admin_may_change_an_operation(harness) -> None:
+    harness.standin.add_user("U0CAROL", is_admin=True)
+    alice = harness.user()  # creates the channel's team
+    bob = harness.user("U0BOB")
+    mallory = harness.user("U0MALLORY")
+    add(alice, '"Rotate TLS certificates" weekly 30m')
+    add(bob, '"Restart workers" daily 5m')
+    certs, workers = (
+        ops(harness.engine)[t].id for t in ("Rotate TLS certificates", "Restart workers")
+    )
+    listing = show(mallory)
+    views_before = len(harness.standin.views())
+    click(mallory, listing, f"{ActionId.RUNBOOK_EDIT}:{certs}")
+    assert (
+        "Only <@U0ALICE> (its owner), the team's creator or a workspace admin"
+        in last(harness.standin)["text"]
+    )
+    click(mallory, listing, f"{ActionId.RUNBOOK_REMOVE}:{certs}")
+    assert "can remove" in last(harness.standin)["text"]
+    assert len(harness.standin.views()) == views_before  # no form was opened
+    assert set(ops(harness.engine)) == {"Rotate TLS certificates", "Restart workers"}
+    # The team's creator may change what others own; an admin may change anything.
+    click(alice, show(alice), f"{ActionId.RUNBOOK_REMOVE}:{workers}")
+    assert "Removed “Restart workers”" in words(last(harness.standin))
+    carol = harness.user("U0CAROL")
+    listing = show(carol)
+    click(carol, listing, f"{ActionId.RUNBOOK_REMOVE}:{certs}")
+    assert ops(harness.engine) == {}
+    click(carol, listing, f"{ActionId.RUNBOOK_REMOVE}:{certs}")  # a double click
+    assert "already gone" in last(harness.standin)["text"]
+
+
+def test_a_long_runbook_is_paged_within_slacks_limits(harness) -> None:
+    alice = harness.user()
+    for i in range(20):
+        add(alice, f'"Chore number {i:02d}" weekly {i + 1}m')
+    first = show(alice)
+    assert len(first["blocks"]) <= 50
+    assert len(op_ids_in(first)) == 8
+    assert "Page 1 of 3 · 20 operations" in words(first)
+    click(alice, first, f"{ActionId.RUNBOOK_PAGE}:", value="1")
+    second = last(harness.standin)
+    assert second["replace_original"] is True
+    assert "Page 2 of 3" in words(second)
+    assert not set(op_ids_in(first)) & set(op_ids_in(second))
+
+
+# ------------------------------------------------------------------ reminders
+
+
+def test_a_reminder_arrives_once_in_the_users_time_zone_and_snooze_brings_it_back(harness) -> None:
+    harness.standin.add_user("U0ALICE", tz="America/New_York")
+    alice = harness.user()
+    add(alice, '"Rotate TLS certificates" weekly 30m')
+    op_id = ops(harness.engine)["Rotate TLS certificates"].id
+    click(alice, show(alice), f"{ActionId.RUNBOOK_REMIND}:{op_id}", option="monday")
+    assert "I'll DM you about scripting “Rotate TLS certificates”" in words(last(harness.standin))
+    [reminder] = reminders(harness.engine)
+    due = reminder.next_due_at
+    local = due.astimezone(ZoneInfo("America/New_York"))
+    assert (local.weekday(), local.hour, local.minute, reminder.tz) == (0, 9, 0, "America/New_York")
+    assert reminder.payload["operation_id"] == op_id
+    # Clicking it again is harmless: still one reminder.
+    click(alice, show(alice), f"{ActionId.RUNBOOK_REMIND}:{op_id}", option="monday")
+    assert len(reminders(harness.engine)) == 1
+    assert "you'll be reminded" in words(show(alice))
+
+    out = sender(harness)
+    assert out.send_due(now=due - timedelta(minutes=1), kind=ScheduleKind.REMINDER) == []
+    out.send_due(now=due + timedelta(minutes=1), kind=ScheduleKind.REMINDER)
+    out.send_due(now=due + timedelta(minutes=2), kind=ScheduleKind.REMINDER)
+    dms = [
+        m
+        for m in alice.dm_messages()
+        if BlockId.REMINDER in [b.get("block_id") for b in m.get("blocks", [])]
+    ]
+    assert len(dms) == 1  # exactly once
+    reminder_dm = dms[0]
+    assert "Time to script “Rotate TLS certificates”?" in words(reminder_dm)
+    assert "2.2 h of hands-on work a month" in words(reminder_dm)
+    labels = [
+        el["text"]["text"] for el in element(reminder_dm["blocks"], ActionId.REMINDER_SNOOZE)[1:]
+    ]
+    assert labels == ["Snooze 1 week"]
+    buttons = next(
+        b for b in reminder_dm["blocks"] if b.get("block_id") == BlockId.REMINDER_ACTIONS
+    )
+    assert [e["text"]["text"] for e in buttons["elements"]] == [
+        "Scripted ✓",
+        "Snooze 1 week",
+        "Keep it manual",
+    ]
+
+    alice.click(BlockId.REMINDER_ACTIONS, str(reminder.id))  # the first button: Scripted ✓
+    assert last_view(harness.standin)["callback_id"] == CallbackId.RUNBOOK_SCRIPTED
+    _, snooze = element(reminder_dm["blocks"], ActionId.REMINDER_SNOOZE)
+    alice.click_button(reminder_dm, {**snooze, "block_id": BlockId.REMINDER_ACTIONS})
+    alice.click_button(reminder_dm, {**snooze, "block_id": BlockId.REMINDER_ACTIONS})  # double
+    [again] = reminders(harness.engine)
+    assert again.id != reminder.id
+    assert "Snoozed" in words(harness.standin.message(alice.dm, reminder_dm["ts"]))
+    snoozed_local = again.next_due_at.astimezone(ZoneInfo("America/New_York"))
+    assert snoozed_local.hour == 9
+    out.send_due(now=again.next_due_at + timedelta(minutes=1), kind=ScheduleKind.REMINDER)
+    posted = [
+        c
+        for c in harness.standin.calls_to("chat.postMessage")
+        if "Time to script" in str(c.params.get("text"))
+    ]
+    assert len(posted) == 2  # the first reminder, then the snoozed one a week on
+    assert "Time to script" in words(alice.dm_messages()[-1])
+
+
+def test_scripted_from_the_reminder_asks_for_the_link_and_feeds_the_criterion(harness) -> None:
+    alice = harness.user()
+    add(alice, '"Rotate TLS certificates" weekly 30m')
+    add(alice, '"Restart workers" daily 5m')
+    op_id = ops(harness.engine)["Rotate TLS certificates"].id
+    click(alice, show(alice), f"{ActionId.RUNBOOK_REMIND}:{op_id}", option="2weeks")
+    [reminder] = reminders(harness.engine)
+    assert reminder.next_due_at - datetime.now(UTC) > timedelta(days=13)
+    sender(harness).send_due(now=reminder.next_due_at + timedelta(minutes=5))
+    message, button = alice.find_button(BlockId.REMINDER_ACTIONS)
+    alice.click_button(message, button)  # Scripted ✓
+    modal = last_view(harness.standin)
+    bad = alice.submit(
+        modal,
+        form_values(
+            **{BlockId.RUNBOOK_SCRIPT_URL: {"type": "url_text_input", "value": "not a link"}}
+        ),
+    )
+    assert bad.json()["response_action"] == "errors"
+    assert not ops(harness.engine)["Rotate TLS certificates"].scripted
+    ok = alice.submit(
+        modal,
+        form_values(
+            **{
+                BlockId.RUNBOOK_SCRIPT_URL: {
+                    "type": "url_text_input",
+                    "value": "https://git.example.com/certs.sh",
+                }
+            }
+        ),
+    )
+    assert ok.status == 200
+    row = ops(harness.engine)["Rotate TLS certificates"]
+    assert (row.scripted, row.script_url) == (True, "https://git.example.com/certs.sh")
+    settled = harness.standin.message(alice.dm, message["ts"])
+    assert "is scripted" in words(settled)
+    assert "The runbook is now 50% scripted (1 of 2)" in words(settled)
+    assert not [b for b in settled["blocks"] if b.get("type") == "actions"]
+    assert reminders(harness.engine) == []
+    entry = board(harness.engine)["scripted.ops_80pct"]
+    assert (entry.value, entry.source, entry.status) == (50.0, "runbook", "not_met")
+
+
+def test_keep_it_manual_records_why_and_stops_reminding(harness) -> None:
+    alice = harness.user()
+    add(alice, '"Renew the domain" yearly 20m')
+    op_id = ops(harness.engine)["Renew the domain"].id
+    click(alice, show(alice), f"{ActionId.RUNBOOK_REMIND}:{op_id}", option="monday")
+    [reminder] = reminders(harness.engine)
+    sender(harness).send_due(now=reminder.next_due_at + timedelta(minutes=1))
+    message, _ = alice.find_button(BlockId.REMINDER_ACTIONS)
+    _, keep = element(message["blocks"], ActionId.REMINDER_KEEP_MANUAL)
+    alice.click_button(message, {**keep, "block_id": BlockId.REMINDER_ACTIONS})
+    modal = last_view(harness.standin)
+    assert modal["callback_id"] == CallbackId.RUNBOOK_KEEP_MANUAL
+    empty = alice.submit(
+        modal, form_values(**{BlockId.RUNBOOK_REASON: {"type": "plain_text_input", "value": " "}})
+    )
+    assert empty.json()["response_action"] == "errors"
+    alice.submit(
+        modal,
+        form_values(
+            **{
+                BlockId.RUNBOOK_REASON: {
+                    "type": "plain_text_input",
+                    "value": "Once a year, two clicks",
+                }
+            }
+        ),
+    )
+    assert ops(harness.engine)["Renew the domain"].keep_manual_reason == "Once a year, two clicks"
+    assert "Keeping “Renew the domain” manual" in words(
+        harness.standin.message(alice.dm, message["ts"])
+    )
+    assert "kept manual: “Once a year, two clicks”" in words(show(alice))
+
+
+def test_pick_a_date_reminds_at_nine_on_that_day(harness) -> None:
+    harness.standin.add_user("U0ALICE", tz="Europe/Berlin")
+    alice = harness.user()
+    add(alice, '"Rotate TLS certificates" weekly 30m')
+    op_id = ops(harness.engine)["Rotate TLS certificates"].id
+    click(alice, show(alice), f"{ActionId.RUNBOOK_REMIND}:{op_id}", option="date")
+    modal = last_view(harness.standin)
+    assert modal["callback_id"] == CallbackId.RUNBOOK_REMIND_DATE
+    long_ago = alice.submit(
+        modal,
+        form_values(
+            **{BlockId.RUNBOOK_DATE: {"type": "datepicker", "selected_date": "2020-01-01"}}
+        ),
+    )
+    assert long_ago.json()["response_action"] == "errors"
+    day = date.today() + timedelta(days=10)
+    alice.submit(
+        modal,
+        form_values(
+            **{BlockId.RUNBOOK_DATE: {"type": "datepicker", "selected_date": day.isoformat()}}
+        ),
+    )
+    [reminder] = reminders(harness.engine)
+    local = reminder.next_due_at.astimezone(ZoneInfo("Europe/Berlin"))
+    assert (local.date(), local.hour) == (day, 9)
+    assert "I'll DM you" in words(last(harness.standin))
+
+
+# ------------------------------------------------------------------ nudges
+
+
+def test_marking_a_broken_operation_for_scripting_nudges_to_fix_it_first(harness) -> None:
+    alice = harness.user()
+    add(alice, '"Fail over the database" monthly 60m')
+    add(alice, '"Restart workers" daily 5m')
+    add(alice, '"Rotate TLS certificates" weekly 30m')
+    add(alice, '"Renew the domain" yearly 20m')
+    failover = ops(harness.engine)["Fail over the database"].id
+    click(alice, show(alice), f"{ActionId.RUNBOOK_EDIT}:{failover}")
+    alice.submit(
+        last_view(harness.standin),
+        form_values(
+            **{
+                BlockId.RUNBOOK_BROKEN: {
+                    "type": "checkboxes",
+                    "selected_options": [{"value": "fails"}],
+                }
+            }
+        ),
+    )
+    click(alice, show(alice), ActionId.RUNBOOK_REMIND_TOP)  # the top three, next Monday
+    marked = {r.payload["operation_id"] for r in reminders(harness.engine)}
+    titles = {o.id: t for t, o in ops(harness.engine).items()}
+    assert {titles[i] for i in marked} == {
+        "Restart workers",
+        "Rotate TLS certificates",
+        "Fail over the database",
+    }
+    nudge_dm = [
+        m
+        for m in alice.dm_messages()
+        if "nudge.broken_process" in [b.get("block_id") for b in m["blocks"]]
+    ]
+    assert len(nudge_dm) == 1
+    assert "“Fail over the database” sometimes fails" in words(nudge_dm[0])
+    assert "note in our DM" in words(last(harness.standin))
+    with session_scope(harness.engine) as s:
+        assert [(n.rule_id, n.source) for n in s.exec(select(NudgeRecord))] == [
+            ("broken_process", "runbook")
+        ]
+
+
+def test_scripting_a_rare_cheap_operation_while_costlier_ones_stay_manual_is_nudged_once(
+    harness,
+) -> None:
+    alice = harness.user()
+    add(alice, '"Renew the domain" yearly 20m')
+    add(alice, '"Update the team wiki" quarterly 15m')
+    add(alice, '"Restart workers" daily 5m')
+    domain, wiki = (ops(harness.engine)[t].id for t in ("Renew the domain", "Update the team wiki"))
+    click(alice, show(alice), f"{ActionId.RUNBOOK_REMIND}:{domain}", option="monday")
+    dm = [
+        m
+        for m in alice.dm_messages()
+        if "nudge.over_automation" in [b.get("block_id") for b in m["blocks"]]
+    ]
+    assert len(dm) == 1
+    assert "Not every job needs a script" in words(dm[0])
+    # Dismissed, it stays quiet for its cooldown, even for another cheap operation.
+    assert alice.click("nudge.over_automation").status == 200
+    click(alice, show(alice), f"{ActionId.RUNBOOK_REMIND}:{wiki}", option="monday")
+    dm = [
+        m
+        for m in alice.dm_messages()
+        if "nudge.over_automation" in [b.get("block_id") for b in m["blocks"]]
+    ]
+    assert dm == []  # the dismissed one left its message, and no new one came
+    with session_scope(harness.engine) as s:
+        records = list(s.exec(select(NudgeRecord)))
+    assert len(records) == 1 and records[0].dismissed_by == "U0ALICE"
+
+
+# ------------------------------------------------------------------ imports
+
+
+RUNBOOK_MD = """\
+# Payments runbook
+
+## Before every deploy
+1. Announce the deploy in #deploys (2 min)
+2. Check the error budget
+
+## Deploy
+1. Run the pipeline
+   ```
+   make deploy
+   ```
+
+## Weekly
+- Prune old images (20 min)
+"""
+
+
+def test_a_pasted_runbook_is_previewed_adjusted_then_imported(harness) -> None:
+    alice = harness.user()
+    click(alice, show(alice), ActionId.RUNBOOK_PASTE)
+    paste = last_view(harness.standin)
+    assert paste["callback_id"] == CallbackId.RUNBOOK_PASTE
+    empty = alice.submit(
+        paste,
+        form_values(
+            **{BlockId.RUNBOOK_TEXT: {"type": "plain_text_input", "value": "# only a title"}}
+        ),
+    )
+    assert empty.json()["response_action"] == "errors"
+    shown = alice.submit(
+        paste,
+        form_values(**{BlockId.RUNBOOK_TEXT: {"type": "plain_text_input", "value": RUNBOOK_MD}}),
+    ).json()
+    assert shown["response_action"] == "update"
+    preview = shown["view"]
+    assert preview["callback_id"] == CallbackId.RUNBOOK_PREVIEW
+    labels = [b["label"]["text"] for b in preview["blocks"] if b["type"] == "input"]
+    assert labels == [
+        "1. Announce the deploy in #deploys",
+        "2. Check the error budget",
+        "3. Run the pipeline",
+        "4. Prune old images",
+    ]
+    initial = [
+        b["element"]["initial_option"]["value"] for b in preview["blocks"] if b["type"] == "input"
+    ]
+    assert initial == ["per_deploy", "per_deploy", "per_deploy", "weekly"]
+    assert ops(harness.engine) == {}  # nothing saved before the import is confirmed
+    with session_scope(harness.engine) as s:
+        assert s.exec(select(RunbookImport)).one().status == "pending"
+    # Adjust one guess, then import.
+    done = alice.submit(
+        {**preview, "id": paste["id"]},
+        form_values(**{f"{BlockId.RUNBOOK_STEP_PREFIX}1": select_value("daily")}),
+    )
+    assert done.status == 200 and not done.body
+    imported = ops(harness.engine)
+    assert {t: (o.frequency, o.minutes, o.scripted, o.section) for t, o in imported.items()} == {
+        "Announce the deploy in #deploys": ("per_deploy", 2, False, "Before every deploy"),
+        "Check the error budget": ("daily", 10, False, "Before every deploy"),
+        "Run the pipeline": ("per_deploy", 10, True, "Deploy"),
+        "Prune old images": ("weekly", 20, False, "Weekly"),
+    }
+    result = last(harness.standin)
+    assert "Imported 4 operations from the pasted text" in words(result)
+    assert board(harness.engine)["scripted.ops_80pct"].value == 25.0
+    # Submitting the same preview again imports nothing more.
+    alice.submit({**preview, "id": paste["id"]}, {})
+    assert len(ops(harness.engine)) == 4
+
+
+def test_the_message_shortcut_imports_two_hundred_steps_in_one_go(harness) -> None:
+    alice = harness.user()
+    text = "*Nightly checks*\n" + "\n".join(
+        f"• Check shard {i:03d} &amp; its replica" for i in range(200)
+    )
+    message = {"type": "message", "user": "U0BOB", "ts": "1700000000.000100", "text": text}
+    assert alice.message_shortcut(CallbackId.RUNBOOK_ADD_STEPS, message).status == 200
+    view = last_view(harness.standin)
+    pages = 0
+    while True:
+        pages += 1
+        assert view["callback_id"] == CallbackId.RUNBOOK_PREVIEW
+        assert len(view["blocks"]) <= 100
+        View(**view).validate_json()
+        answer = alice.submit(view, {})
+        if not answer.body:
+            break
+        view = {**answer.json()["view"], "id": view["id"]}
+    assert pages == 8  # 25 steps a page
+    imported = ops(harness.engine)
+    assert len(imported) == 200
+    assert "Check shard 007 & its replica" in imported
+    assert {o.frequency for o in imported.values()} == {"daily"}
+    assert {o.section for o in imported.values()} == {"Nightly checks"}
+    listing = last(harness.standin)
+    assert "Imported 200 operations from a message in #platform" in words(listing)
+    assert len(listing["blocks"]) <= 50
+    assert "Page 1 of 25" in words(listing)
+
+
+def test_the_shortcut_in_a_dm_or_on_a_message_without_steps_explains(harness) -> None:
+    dm_user = harness.user(channel_id=harness.standin.dm_channel_id("U0ALICE"), channel_name="")
+    dm_user.message_shortcut(
+        CallbackId.RUNBOOK_ADD_STEPS, {"type": "message", "ts": "1.2", "text": "- a"}
+    )
+    assert "belongs to a team" in words(last_view(harness.standin))
+    alice = harness.user()
+    alice.message_shortcut(
+        CallbackId.RUNBOOK_ADD_STEPS, {"type": "message", "ts": "1.3", "text": "```\n```"}
+    )
+    assert "couldn't find any steps" in words(last_view(harness.standin))
+    assert ops(harness.engine) == {}
+
+
+class _RunbookServer(BaseHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        body = RUNBOOK_MD.encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/markdown")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture
+def served() -> Iterator[str]:
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), _RunbookServer)
+    thread = threading.Thread(target=srv.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{srv.server_address[1]}/ops/runbook.md"
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+
+@pytest.fixture
+def allowing(harness) -> BotHarness:
+    """The app with ``RUNBOOK_FETCH_ALLOW_HOSTS=127.0.0.1`` (the local file server)."""
+    settings = load_settings(
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=harness.standin.api_url,
+        database_url=str(harness.engine.url),
+        runbook_fetch_allow_hosts="127.0.0.1",
+    )
+    app = build_app(settings, engine=harness.engine, process_before_response=True)
+    return BotHarness(
+        app=app,
+        standin=harness.standin,
+        engine=harness.engine,
+        secret=SIGNING_SECRET,
+        settings=settings,
+    )
+
+
+def test_import_from_a_url_previews_then_imports_once(allowing, served) -> None:
+    alice = allowing.user()
+    alice.command(f"runbook import {served}")
+    card = last(allowing.standin)
+    assert "Import preview for platform" in words(card)
+    assert "4 steps · 1 already scripted · 3 sections" in words(card)
+    assert ops(allowing.engine) == {}
+    click(alice, card, ActionId.RUNBOOK_IMPORT_ALL)
+    click(alice, card, ActionId.RUNBOOK_IMPORT_ALL)  # a double click
+    assert len(ops(allowing.engine)) == 4
+    assert "Already imported" in last(allowing.standin)["text"]
+    # Importing the same file again skips what is there; cancelling saves nothing.
+    alice.command(f"runbook import {served}")
+    click(alice, last(allowing.standin), ActionId.RUNBOOK_IMPORT_CANCEL)
+    assert "Nothing from" in last(allowing.standin)["text"]
+    alice.command(f"runbook import {served}")
+    click(alice, last(allowing.standin), ActionId.RUNBOOK_IMPORT_REVIEW)
+    review = last_view(allowing.standin)
+    assert review["callback_id"] == CallbackId.RUNBOOK_PREVIEW
+    alice.submit(review, {})
+    assert "4 steps already in the runbook, skipped" in words(last(allowing.standin))
+    assert len(ops(allowing.engine)) == 4
+
+
+def test_import_from_a_private_address_is_refused_with_a_friendly_message(harness) -> None:
+    alice = harness.user()
+    for url in (
+        "http://10.0.0.5/runbook.md",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/x",
+    ):
+        alice.command(f"runbook import {url}")
+        text = last(harness.standin)["text"]
+        assert "I won't fetch from" in text and "private networks" in text
+    alice.command("runbook import")
+    assert "Which file?" in last(harness.standin)["text"]
+    with session_scope(harness.engine) as s:
+        assert list(s.exec(select(RunbookImport))) == []
+
+
+# ------------------------------------------------------------------ criteria → assessment
+
+
+def test_the_scripted_share_is_recorded_and_the_next_checkin_does_not_ask_it(harness) -> None:
+    alice = harness.user()
+    for i in range(4):
+        add(alice, f'"Job {i}" weekly 10m')
+    add(alice, '"Job 4" daily 10m')
+    for title in ("Job 0", "Job 1", "Job 2", "Job 3"):
+        op_id = ops(harness.engine)[title].id
+        click(alice, show(alice), f"{ActionId.RUNBOOK_EDIT}:{op_id}")
+        alice.submit(
+            last_view(harness.standin),
+            form_values(
+                **{
+                    BlockId.RUNBOOK_SCRIPTED: {
+                        "type": "checkboxes",
+                        "selected_options": [{"value": "scripted"}],
+                    }
+                }
+            ),
+        )
+    entry = board(harness.engine)["scripted.ops_80pct"]
+    assert (entry.value, entry.status, entry.source) == (80.0, "met", "runbook")
+    text = words(show(alice))
+    assert "*80%* of 5 operations scripted" in text
+    # The daily job still done by hand is most of the toil: 300 of 473 minutes a month.
+    assert "*37%* of the toil" in text
+    with session_scope(harness.engine) as s:
+        team = s.exec(select(Team)).one()
+        history = criterion_history(
+            session=s,
+            workspace_id=team.workspace_id,
+            team_id=team.id,
+            criterion_id="scripted.ops_80pct",
+        )
+    assert [h.value for h in history] == [0.0, 20.0, 40.0, 60.0, 80.0]
+    alice.command("assess")
+    first = alice.current_question()
+    assert first is not None and first != "scripted.ops_80pct"
+
+
+# ------------------------------------------------------------------ Block Kit
+
+
+def test_every_message_and_view_of_the_runbook_is_valid_block_kit(harness) -> None:
+    test_a_reminder_arrives_once_in_the_users_time_zone_and_snooze_brings_it_back(harness)
+    alice = harness.user()
+    add(alice, f'"{HOSTILE}" per-deploy 90m')
+    click(alice, show(alice), ActionId.RUNBOOK_PASTE)
+    alice.submit(
+        last_view(harness.standin),
+        form_values(**{BlockId.RUNBOOK_TEXT: {"type": "plain_text_input", "value": RUNBOOK_MD}}),
+    )
+    checked = 0
+    for call in harness.standin.calls:
+        if call.method in ("chat.postMessage", "chat.update", "chat.postEphemeral", "response_url"):
+            assert call.ok, call
+            blocks = call.params.get("blocks") or []
+            assert len(blocks) <= 50
+            for raw in blocks:
+                Block.parse(raw).validate_json()
+                checked += 1
+        elif call.method in ("views.open", "views.update", "views.push"):
+            assert call.ok, call
+            View(**call.params["view"]).validate_json()
+            checked += 1
+    assert checked > 20
+
+
+def test_anyone_may_ask_for_a_reminder_but_only_the_owner_marks_it_scripted(harness) -> None:
+    alice = harness.user()
+    add(alice, '"Rotate TLS certificates" weekly 30m')
+    op_id = ops(harness.engine)["Rotate TLS certificates"].id
+    bob = harness.user("U0BOB")
+    click(bob, show(bob), f"{ActionId.RUNBOOK_REMIND}:{op_id}", option="monday")
+    [reminder] = reminders(harness.engine)
+    assert reminder.user_id == "U0BOB"
+    harness.sender().send_due(now=reminder.next_due_at + timedelta(minutes=1))
+    message, scripted = bob.find_button(BlockId.REMINDER_ACTIONS)
+    views_before = len(harness.standin.views())
+    bob.click_button(message, scripted)
+    assert "Only <@U0ALICE> (its owner)" in last(harness.standin)["text"]
+    assert len(harness.standin.views()) == views_before
+    assert not ops(harness.engine)["Rotate TLS certificates"].scripted
