@@ -76,8 +76,6 @@ COOLDOWNS: dict[NudgeId, timedelta] = {
     NudgeId.READY_TO_ADVANCE: timedelta(days=14),
 }
 
-# A runbook operation costing less than this much work a month is not worth scripting.
-LOW_TOIL_MINUTES_PER_MONTH = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,11 +277,6 @@ def monthly_toil(runs_per_month: float, minutes_per_run: float) -> float:
     if runs_per_month < 0 or minutes_per_run < 0:
         raise ValueError("runs and minutes can't be negative")
     return runs_per_month * minutes_per_run
-
-
-def is_over_automation(runs_per_month: float, minutes_per_run: float) -> bool:
-    """True when an operation is too rare and cheap to be worth a script."""
-    return monthly_toil(runs_per_month, minutes_per_run) < LOW_TOIL_MINUTES_PER_MONTH
 
 
 def _how_often(runs_per_month: float) -> str:

@@ -38,6 +38,7 @@ from bot.schedule_times import (
 from bot.scheduler import Due, Kind, Outcome, Sender, register_kind
 from bot.services import people
 from bot.services.assessment import Reply, Where, workspace_id_for
+from bot.services.runbook import domain as runbook_domain
 from bot.slack_limits import ChannelPacer
 from conversations.digest import (
     CriterionEventIn,
@@ -48,8 +49,11 @@ from conversations.digest import (
     build_digest,
     has_history,
 )
+from conversations.model import DEPLOYS_PER_DAY
+from conversations.runbook import monthly_toil
+from conversations.scoring import number_of
 from storage.db import session_scope
-from storage.digest import digest_rows, teams_for_digest
+from storage.digest import TeamRows, digest_rows, teams_for_digest
 from storage.models import ClaimOutcome, Schedule, ScheduleKind
 from storage.schedules import claim, create_schedule, finish_claim, get_claim, schedules_of
 from storage.types import utcnow
@@ -204,21 +208,30 @@ def build_for(
     session: Session, ws: int, channel_id: str, spec: Any, now: datetime, period: str
 ) -> Digest:
     teams = teams_for_digest(session=session, workspace_id=ws, spec=spec, channel_id=channel_id)
-    rows = digest_rows(
-        session=session, workspace_id=ws, teams=teams, nudges_since=now - timedelta(days=7)
-    )
-    inputs = [
-        TeamInput(
-            name=r.team.name,
-            level=r.team.level,
-            created_at=r.team.created_at,
-            events=tuple(CriterionEventIn(c, s, at) for c, s, at in r.events),
-            levels=tuple(LevelEventIn(level, at) for level, at in r.levels),
-            nudges_this_week=tuple(r.nudges),
-        )
-        for r in rows
+    rows = digest_rows(session=session, workspace_id=ws, teams=teams, now=now)
+    return build_digest([_team_input(r, now) for r in rows], now=now, period=period)
+
+
+def _team_input(r: TeamRows, now: datetime) -> TeamInput:
+    week_ago = now - timedelta(days=7)
+    rate = number_of(DEPLOYS_PER_DAY, r.latest_answers)
+    scripted_this_week = [
+        op for op in r.operations if op.scripted and op.scripted_at and op.scripted_at > week_ago
     ]
-    return build_digest(inputs, now=now, period=period)
+    touched = [op.updated_at for op in r.operations]
+    return TeamInput(
+        name=r.team.name,
+        level=r.team.level,
+        created_at=r.team.created_at,
+        events=tuple(CriterionEventIn(c, s, at) for c, s, at in r.events),
+        levels=tuple(LevelEventIn(level, at) for level, at in r.levels),
+        nudges_this_week=tuple(r.nudges),
+        reminders_upcoming=tuple(r.reminders),
+        toil_removed_this_week=sum(
+            monthly_toil(runbook_domain(op), rate) for op in scripted_this_week
+        ),
+        last_activity=max(touched) if touched else None,
+    )
 
 
 def _title(when: datetime, tz: str) -> str:

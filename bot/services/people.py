@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -26,8 +27,13 @@ def lookup(client: WebClient, user_id: str) -> Person:
     except (SlackApiError, KeyError, TypeError):
         logger.info("users.info failed for %s; assuming UTC and no admin rights", user_id)
         return Person(user_id)
+    tz = str(user.get("tz") or "UTC")
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        tz = "UTC"  # a zone this machine's tz database does not know
     return Person(
         user_id=user_id,
-        tz=str(user.get("tz") or "UTC"),
+        tz=tz,
         is_admin=bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")),
     )

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 from sqlmodel import Session
 
@@ -40,6 +39,7 @@ from bot.deps import Deps
 from bot.errors import UserFacingError
 from bot.ids import COMMAND, ActionId, BlockId
 from bot.runbook_times import local_phrase
+from bot.services import people
 from bot.services.assessment import Reply, Where, workspace_id_for
 from conversations.model import DEPLOYS_PER_DAY
 from conversations.runbook import (
@@ -192,20 +192,11 @@ def deploys_per_day(session: Session, ws: int, team_id: int) -> float | None:
     return number_of(DEPLOYS_PER_DAY, answers) if answers else None
 
 
-def user_is_admin(client: WebClient, user_id: str) -> bool:
-    try:
-        user = client.users_info(user=user_id)["user"] or {}
-    except SlackApiError:
-        logger.warning("users.info failed for %s; treating as not an admin", user_id)
-        return False
-    return bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
-
-
 def may_change(client: WebClient, op: RunbookOperation, team: Team, user_id: str) -> bool:
     """The operation's owner, the team's creator, or a workspace admin."""
     if user_id and user_id in (op.owner, team.created_by):
         return True
-    return user_is_admin(client, user_id)
+    return people.lookup(client, user_id).is_admin
 
 
 def refusal(op: RunbookOperation, action: str, *, plain: bool = False) -> UserFacingError:

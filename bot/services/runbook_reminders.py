@@ -37,8 +37,9 @@ from bot.blocks.runbook import (
 from bot.deps import Deps
 from bot.errors import UserFacingError
 from bot.runbook_times import in_days, local_phrase, local_today, next_monday, on_date
-from bot.schedule_times import ScheduleError, zone
+from bot.schedule_times import ScheduleError
 from bot.scheduler import Due, Kind, Outcome, register_kind
+from bot.services import people
 from bot.services.assessment import Reply, Where, workspace_id_for
 from bot.services.runbook import (
     check_url,
@@ -91,16 +92,7 @@ MAX_LATENESS = timedelta(days=7)  # a reminder late from an outage is still wort
 
 def user_tz(client: WebClient, user_id: str) -> str:
     """The person's IANA time zone from ``users.info``; UTC when Slack can't say."""
-    try:
-        tz = str((client.users_info(user=user_id)["user"] or {}).get("tz") or "UTC")
-    except SlackApiError:
-        logger.warning("users.info failed for %s; reminding in UTC", user_id)
-        return "UTC"
-    try:
-        zone(tz)
-    except ScheduleError:
-        return "UTC"
-    return tz
+    return people.lookup(client, user_id).tz
 
 
 def due_for(when: str, tz: str, now: datetime, day: date | None = None) -> datetime:

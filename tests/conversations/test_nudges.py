@@ -9,11 +9,9 @@ import pytest
 from conversations.model import CRITERIA
 from conversations.nudges import (
     COOLDOWNS,
-    LOW_TOIL_MINUTES_PER_MONTH,
     NudgeId,
     assessment_nudges,
     broken_process_nudge,
-    is_over_automation,
     monthly_toil,
     over_automation_runbook_nudge,
 )
@@ -251,15 +249,6 @@ def test_broken_process_names_the_operation_and_what_is_wrong():
     assert "“Restore the DB”" in nudge.seen
     assert "sometimes fails" in nudge.seen and "who runs it" in nudge.seen
     assert "flaky" in broken_process_nudge("x").seen
-
-
-@pytest.mark.parametrize(
-    ("runs", "minutes", "over"),
-    [(0.5, 20, True), (1, 29, True), (1, 30, False), (4, 10, False), (0, 600, True)],
-)
-def test_scripting_a_rare_cheap_operation_is_over_automation(runs, minutes, over):
-    assert is_over_automation(runs, minutes) is over
-    assert (monthly_toil(runs, minutes) < LOW_TOIL_MINUTES_PER_MONTH) is over
 
 
 def test_over_automation_runbook_nudge_quotes_the_toil():

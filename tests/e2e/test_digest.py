@@ -354,3 +354,50 @@ def test_cli_send_now_twice_posts_once(tmp_path: Path, standin) -> None:
     assert len(_digest_parents(standin)) == 1
     with session_scope(make_engine(url)) as s:
         assert len(s.exec(select(Claim)).all()) == 1
+
+
+def test_runbook_progress_reaches_the_digest(harness) -> None:
+    from storage.models import Team
+    from storage.runbook import add_operation
+
+    due = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    _seed_schedule(harness.engine, CHANNEL, weekday=0, time_of_day="09:00", tz="UTC", due=due)
+    with session_scope(harness.engine) as s:
+        team = s.exec(select(Team)).one()
+        # Scripted three days before the digest: weekly x 30 min ≈ 130 min (2.2 h) a month.
+        done = add_operation(
+            session=s,
+            workspace_id=team.workspace_id,
+            team_id=team.id,
+            title="Rotate TLS certificates",
+            frequency="weekly",
+            minutes=30,
+            scripted=True,
+        )
+        done.scripted_at = due - timedelta(days=3)
+        manual = add_operation(
+            session=s,
+            workspace_id=team.workspace_id,
+            team_id=team.id,
+            title="Restore <!channel> backups",
+            frequency="monthly",
+            minutes=90,
+        )
+        s.flush()
+        create_schedule(
+            session=s,
+            workspace_id=team.workspace_id,
+            kind=ScheduleKind.REMINDER,
+            next_due_at=due + timedelta(days=2),
+            user_id="U0ALICE",
+            payload={"operation_id": manual.id, "team_id": team.id},
+        )
+    assert [r.outcome for r in harness.sender().send_due(now=due, kind=ScheduleKind.DIGEST)] == [
+        "sent"
+    ]
+    parent = _digest_parents(harness.standin)[0]
+    assert "2.2 h of monthly toil scripted away" in str(parent["blocks"])
+    reply = next(m for m in harness.standin.messages(CHANNEL) if m["ts"] != parent["ts"])
+    text = str(reply["blocks"])
+    assert "Reminders coming up: Restore &lt;!channel&gt; backups" in text
+    assert "<!channel>" not in text
