@@ -30,7 +30,7 @@ from storage.migrate import upgrade
 BANNER = (
     "maturity-bot shell: the real bot against a local Slack stand-in.\n"
     f"Type `{COMMAND} help` to start, a button's number to click it, any other text to "
-    "DM the bot. Ctrl-D or `quit` exits."
+    "DM the bot (start with ' to DM a bare number, e.g. '12). Ctrl-D or `quit` exits."
 )
 WATCHED = {
     "chat.postMessage",
@@ -151,9 +151,11 @@ class LocalShell:
         elif line.isdigit():
             self.click(int(line))
         else:
+            # A leading ' sends the rest verbatim, so a bare number can be typed as an answer.
+            text = line[1:].strip() if line.startswith("'") else line
             dm = self.standin.dm_channel_id(self.actor.user_id)
             body, ctype = message_event(
-                self.actor, line, channel_id=dm, bot_user_id=self.standin.bot_user_id
+                self.actor, text, channel_id=dm, bot_user_id=self.standin.bot_user_id
             )
             self.dispatch(body, ctype, where="DM")
 

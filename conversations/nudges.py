@@ -77,7 +77,6 @@ COOLDOWNS: dict[NudgeId, timedelta] = {
 }
 
 
-
 @dataclass(frozen=True, slots=True)
 class Nudge:
     id: NudgeId

@@ -161,3 +161,13 @@ def test_at_a_terminal_help_then_ctrl_d(terminal: Terminal) -> None:
     terminal.type("\x04")  # Ctrl-D at the start of a line: end of input
     assert "Bye." in terminal.read_until("Bye.")
     assert terminal.proc.wait(timeout=TIMEOUT_S) == 0
+
+
+def test_a_checkin_in_the_shell_by_clicking_and_typing(tmp_path: Path) -> None:
+    # 3 clicks "80% or more"; '45 types a bare number as a DM (here: not a yes/no answer).
+    out = _shell(tmp_path, "/maturity assess\n3\n'45\n10\n")
+    assert out.returncode == 0, out.stderr
+    assert "question 1" in out.stdout and "question 2" in out.stdout
+    assert "→ *80% or more*" in out.stdout
+    assert "A yes, no or partly is all I need here" in out.stdout  # '45 re-asked kindly
+    assert "question 3" in out.stdout  # 10 clicked "No" on question 2

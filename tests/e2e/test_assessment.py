@@ -262,3 +262,24 @@ def test_the_home_tab_shows_every_team_with_its_level_and_progress(harness) -> N
     assert view["type"] == "home"
     assert "*platform* · Level 1 — Scripted · next: Level 2" in text
     assert "*data* · not assessed yet" in text
+
+
+def test_the_hourly_sweep_closes_idle_checkins_and_tells_their_owner_once(harness) -> None:
+    from bot.deps import Deps
+    from bot.services.assessment import expire_idle
+    from bot.slack_client import build_client
+
+    alice = harness.user()
+    alice.command("assess")
+    alice.click("scripted.ops_80pct", "90")
+    deps = Deps(settings=harness.settings, engine=harness.engine)
+    client = build_client(harness.settings)
+    assert expire_idle(deps, client) == 0  # active yesterday: left alone
+    with session_scope(harness.engine) as s:
+        s.execute(update(Assessment).values(updated_at=utcnow() - timedelta(days=7, hours=1)))
+    assert expire_idle(deps, client) == 1
+    assert expire_idle(deps, client) == 0
+    note = alice.dm_messages()[-1]["text"]
+    assert "quiet for a week" in note and "/maturity assess" in note
+    with session_scope(harness.engine) as s:
+        assert s.exec(select(Assessment)).one().status == AssessmentStatus.EXPIRED
