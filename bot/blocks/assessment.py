@@ -171,7 +171,7 @@ def result_blocks(
     *,
     team_name: str,
     assessment_id: int,
-    nudge_records: Sequence[int | None] = (),
+    nudges: Sequence[tuple[Nudge, int | None]] | None = None,
     shareable: bool = True,
     shared_by: str | None = None,
 ) -> list[Block]:
@@ -219,10 +219,11 @@ def result_blocks(
                     elements=[MarkdownTextObject(text=f"Get these in place first: {names}")]
                 )
             )
-    if result.nudges:
+    # (nudge, its record id for a Dismiss button); default: all of the result's, no button.
+    shown = [(n, None) for n in result.nudges] if nudges is None else list(nudges)
+    if shown:
         blocks.append(DividerBlock())
-        records = list(nudge_records) + [None] * (len(result.nudges) - len(nudge_records))
-        for nudge, record in zip(result.nudges, records, strict=True):
+        for nudge, record in shown:
             blocks.append(nudge_block(nudge, record_id=record))
     if shareable:
         blocks.append(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -33,7 +34,7 @@ from bot.errors import UserFacingError
 from bot.ids import COMMAND
 from conversations.assessment import InvalidAnswer, Result, apply_answer, next_step
 from conversations.model import CRITERIA, TARGET_LEVEL, Question, question
-from conversations.nudges import COOLDOWNS
+from conversations.nudges import COOLDOWNS, Nudge
 from conversations.scoring import (
     AnswerError,
     Status,
@@ -305,7 +306,7 @@ class _Decision:
     next_number: int = 0
     already_posted: bool = False
     result: Result | None = None
-    nudge_ids: list[int | None] = field(default_factory=list)
+    nudges: list[tuple[Nudge, int | None]] = field(default_factory=list)
     team_name: str = ""
     dm_channel: str | None = None
 
@@ -400,14 +401,14 @@ def _decide(deps: Deps, where: Where, assessment_id: int, q: Question, raw: str)
                 continue  # someone else moved the row; look again
             if isinstance(step, Result):
                 decision.result = step
-                decision.nudge_ids = _finish(session, ws, team, where.user_id, step)
+                decision.nudges = _finish(session, ws, team, where.user_id, step)
             return decision
     raise UserFacingError("That answer collided with another one. Please click it again.")
 
 
 def _finish(
     session: Session, ws: int, team: Team, user_id: str, result: Result
-) -> list[int | None]:
+) -> list[tuple[Nudge, int | None]]:
     """Store the outcome: the team's level and target, its criteria board, its nudges."""
     assert team.id is not None
     facts = result.facts
@@ -431,17 +432,8 @@ def _finish(
         team.target_level = int(target)
     team.updated_at = utcnow()
     session.add(team)
-    ids: list[int | None] = []
-    for nudge in result.nudges:
-        if recently_dismissed(
-            session=session,
-            workspace_id=ws,
-            team_id=team.id,
-            rule_id=nudge.id.value,
-            cooldown=COOLDOWNS.get(nudge.id, timedelta(days=7)),
-        ):
-            ids.append(None)
-            continue
+    shown: list[tuple[Nudge, int | None]] = []
+    for nudge in _not_dismissed(session, ws, team.id, result.nudges):
         row = record_nudge(
             session=session,
             workspace_id=ws,
@@ -449,8 +441,23 @@ def _finish(
             rule_id=nudge.id.value,
             source="assessment",
         )
-        ids.append(row.id)
-    return ids
+        shown.append((nudge, row.id))
+    return shown
+
+
+def _not_dismissed(session: Session, ws: int, team_id: int, nudges: Sequence[Nudge]) -> list[Nudge]:
+    """The nudges nobody in the team dismissed within the rule's cooldown."""
+    return [
+        n
+        for n in nudges
+        if not recently_dismissed(
+            session=session,
+            workspace_id=ws,
+            team_id=team_id,
+            rule_id=n.id.value,
+            cooldown=COOLDOWNS.get(n.id, timedelta(days=7)),
+        )
+    ]
 
 
 def _apply_to_slack(
@@ -497,7 +504,7 @@ def _apply_to_slack(
             d.result,
             team_name=d.team_name,
             assessment_id=assessment_id,
-            nudge_records=d.nudge_ids,
+            nudges=d.nudges,
         )
         posted = client.chat_postMessage(
             channel=dm, text=result_text(d.result, d.team_name), blocks=to_dicts(blocks)
@@ -579,8 +586,9 @@ def share(deps: Deps, client: WebClient, where: Where, assessment_id: int) -> Re
         ):
             return Reply(text="Already shared in the team channel.")
         answers, team_name = dict(a.answers), team.name
-    result = next_step(answers, known)
-    assert isinstance(result, Result)
+        result = next_step(answers, known)
+        assert isinstance(result, Result)
+        shown = [(n, None) for n in _not_dismissed(session, ws, a.team_id, result.nudges)]
     sharer = where.user_id if USER_ID.match(where.user_id) else None
     try:
         posted = client.chat_postMessage(
@@ -592,6 +600,7 @@ def share(deps: Deps, client: WebClient, where: Where, assessment_id: int) -> Re
                     team_name=team_name,
                     assessment_id=assessment_id,
                     shareable=False,
+                    nudges=shown,
                     shared_by=sharer,
                 )
             ),

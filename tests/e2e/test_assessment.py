@@ -283,3 +283,58 @@ def test_the_hourly_sweep_closes_idle_checkins_and_tells_their_owner_once(harnes
     assert "quiet for a week" in note and "/maturity assess" in note
     with session_scope(harness.engine) as s:
         assert s.exec(select(Assessment)).one().status == AssessmentStatus.EXPIRED
+
+
+def _skip_level_policy():
+    base = team_at_level(1, {"context.target_level": "4"})
+
+    def policy(q: Question) -> str:
+        return "yes" if q.id == "cd.automated_rollback" else base(q)
+
+    return policy
+
+
+def test_a_dismissed_nudge_leaves_the_message_and_stays_quiet_for_its_cooldown(harness) -> None:
+    alice = harness.user()
+    alice.command("assess")
+    run_checkin(alice, _skip_level_policy())
+    message, dismiss = alice.find_button("nudge.skip_level")
+    assert dismiss["text"]["text"] == "Dismiss"
+    alice.click_button(message, dismiss)
+    updated = harness.standin.message(alice.dm, message["ts"])
+    assert "nudge.skip_level" not in block_ids(updated)
+    assert "won't raise that one" in ephemeral_texts(harness.standin)[-1]
+    with session_scope(harness.engine) as s:
+        row = s.exec(select(NudgeRecord).where(NudgeRecord.rule_id == "skip_level")).one()
+        assert row.dismissed_by == "U0ALICE" and row.dismissed_at is not None
+    # The next check-in, a day later, shows the other nudges but not the dismissed one.
+    alice.command("assess")
+    run_checkin(alice, _skip_level_policy())
+    assert "nudge.skip_level" not in block_ids(result_message(alice))
+    with session_scope(harness.engine) as s:
+        assert (
+            len(s.exec(select(NudgeRecord).where(NudgeRecord.rule_id == "skip_level")).all()) == 1
+        )
+
+
+def test_start_over_abandons_the_open_checkin_and_asks_again_from_the_top(harness) -> None:
+    alice = harness.user()
+    alice.command("assess")
+    alice.click("scripted.ops_80pct", "90")
+    alice.command("assess")
+    offer = harness.standin.ephemerals()[-1]
+    restart = next(
+        el
+        for b in offer["blocks"]
+        if b["type"] == "actions"
+        for el in b["elements"]
+        if el["text"]["text"] == "Start over"
+    )
+    alice.click_button(
+        {"ts": "", "channel": "C0PLATFORM", "blocks": offer["blocks"]},
+        {**restart, "block_id": "assess.open"},
+    )
+    assert alice.current_question() == "scripted.ops_80pct"
+    with session_scope(harness.engine) as s:
+        statuses = sorted(a.status for a in s.exec(select(Assessment)))
+    assert statuses == ["abandoned", "open"]
