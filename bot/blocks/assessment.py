@@ -23,7 +23,7 @@ from slack_sdk.models.blocks import (
 
 from bot.ids import ActionId
 from conversations.assessment import Result
-from conversations.explain import CriterionProgress
+from conversations.explain import CriterionProgress, Explanation
 from conversations.model import Question, QuestionKind, Section
 from conversations.nudges import Nudge
 from conversations.scoring import Status
@@ -187,7 +187,7 @@ def result_blocks(
                 )
             ]
         ),
-        SectionBlock(text=MarkdownTextObject(text=escape_mrkdwn(ex.summary))),
+        SectionBlock(text=MarkdownTextObject(text=escape_mrkdwn(_why(ex)))),
     ]
     if ex.in_place:
         lines = "\n".join(f"• {escape_mrkdwn(line)}" for line in ex.in_place[:8])
@@ -205,15 +205,14 @@ def result_blocks(
             ),
             SectionBlock(
                 text=MarkdownTextObject(
-                    text=f"*Worth it at your scale?* {_verdict(ex.pays_off)} "
-                    f"{escape_mrkdwn(ex.pays_off_reason)}\n"
+                    text=f"{_VERDICT_MARK[ex.pays_off]} {escape_mrkdwn(ex.pays_off_reason)}\n"
                     f"*Start with:* {escape_mrkdwn(step.first_move)}."
                 )
             ),
         ]
         missing = [*ex.missing_prerequisites, *ex.unknown_prerequisites]
         if missing:
-            names = ", ".join(escape_mrkdwn(p.label) for p in missing)
+            names = "; ".join(escape_mrkdwn(p.label[:1].lower() + p.label[1:]) for p in missing)
             blocks.append(
                 ContextBlock(
                     elements=[MarkdownTextObject(text=f"Get these in place first: {names}")]
@@ -242,12 +241,23 @@ def result_blocks(
     return blocks
 
 
+def _why(ex: Explanation) -> str:
+    """The summary, less its scale line when the "Worth it" line below says it anyway."""
+    lines = ex.summary.split("\n")
+    if ex.next_step is not None and lines and lines[-1] == ex.pays_off_reason:
+        lines = lines[:-1]
+    return "\n".join(lines)
+
+
 def result_text(result: Result, team_name: str) -> str:
     return f"{team_name}: Level {result.level} — {result.explanation.level_name}"
 
 
-def _verdict(pays_off: bool | None) -> str:
-    return {True: "Yes.", False: "Not yet.", None: "Hard to say."}[pays_off]
+_VERDICT_MARK = {
+    True: ":large_green_circle:",
+    False: ":large_orange_circle:",
+    None: ":grey_question:",
+}
 
 
 def resume_blocks(team_name: str, assessment_id: int, answered: int) -> list[Block]:
