@@ -24,6 +24,11 @@ class Subcommand:
 SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand("assess", f"{COMMAND} assess [team name]", "check in on where a team stands"),
     Subcommand(
+        "board",
+        f"{COMMAND} board [team name]",
+        "the team's success criteria: status, who moved each and when",
+    ),
+    Subcommand(
         "digest",
         f"{COMMAND} digest schedule <weekday> <HH:MM> [time zone] [teams all | teams <names>]",
         "post a weekly progress digest in this channel",

@@ -70,14 +70,21 @@ def list_teams(*, session: Session, workspace_id: int) -> list[Team]:
     )
 
 
+def find_channel_team(*, session: Session, workspace_id: int, channel_id: str) -> Team | None:
+    """The channel's own team, if it has one yet."""
+    return session.exec(
+        select(Team).where(Team.workspace_id == workspace_id, Team.channel_key == channel_id)
+    ).first()
+
+
 def get_or_create_channel_team(
     *, session: Session, workspace_id: int, channel_id: str, channel_name: str, user_id: str = ""
 ) -> Team:
     """The channel's own team, created (named after the channel) on first use."""
-    stmt = select(Team).where(Team.workspace_id == workspace_id, Team.channel_key == channel_id)
-    found = session.exec(stmt).first()
+    found = find_channel_team(session=session, workspace_id=workspace_id, channel_id=channel_id)
     if found is not None:
         return found
+    stmt = select(Team).where(Team.workspace_id == workspace_id, Team.channel_key == channel_id)
     base = clean_team_name(channel_name.lstrip("#")) or channel_id
     name = base
     # A team may already carry the channel's name (named explicitly): keep both distinct.

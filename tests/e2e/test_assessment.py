@@ -338,3 +338,24 @@ def test_start_over_abandons_the_open_checkin_and_asks_again_from_the_top(harnes
     with session_scope(harness.engine) as s:
         statuses = sorted(a.status for a in s.exec(select(Assessment)))
     assert statuses == ["abandoned", "open"]
+
+
+def test_the_criteria_board_shows_status_who_and_when(harness) -> None:
+    alice = harness.user()
+    alice.command("board")
+    assert "no team on the board yet" in ephemeral_texts(harness.standin)[-1]
+    alice.command("assess")
+    run_checkin(alice, team_at_level(1))
+    alice.command("board")
+    board = harness.standin.ephemerals()[-1]
+    text = str(board["blocks"])
+    assert "Criteria board · platform" in text
+    assert "*Level 1 — Scripted* · done" in text
+    assert "(90%) — <@U0ALICE>" in text  # the value answered, and who answered it
+    assert "<@U0ALICE>" in text and "via check-in" in text
+    assert "*Recent changes*" in text
+    for raw in board["blocks"]:
+        Block.parse(raw).validate_json()
+    alice.command('board "<!channel> crew"')
+    refusal = ephemeral_texts(harness.standin)[-1]
+    assert "I don't know a team called" in refusal and "<!channel>" not in refusal

@@ -12,7 +12,7 @@ from bot.commands import parse
 from bot.deps import Deps, deps_of
 from bot.ids import COMMAND
 from bot.listeners.where import from_command
-from bot.services import assessment, digest, runbook
+from bot.services import assessment, board, digest, runbook
 from bot.services.assessment import Reply, Where
 
 
@@ -33,6 +33,8 @@ def handle_maturity(
     deps, where = deps_of(context), from_command(command, context)
     if parsed.name == "assess":
         reply = assessment.start(deps, client, where, parsed.rest or None)
+    elif parsed.name == "board":
+        reply = board.show(deps, where, parsed.rest or None)
     elif parsed.name == "digest":
         reply = _digest(deps, client, where, parsed.args)
     elif parsed.name == "runbook":
