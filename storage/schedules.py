@@ -141,11 +141,14 @@ def finish_claim(
     )
 
 
-def save_progress(*, session: Session, claim_id: int, progress: dict[str, Any]) -> None:
+def save_progress(
+    *, session: Session, claim_id: int, progress: dict[str, Any], lease: timedelta = DEFAULT_LEASE
+) -> None:
+    """Checkpoint a send in progress, and renew its lease: a long send stays this holder's."""
     session.execute(
         update(Claim)
         .where(col(Claim.id) == claim_id)
-        .values(progress=progress)
+        .values(progress=progress, lease_until=utcnow() + lease)
         .execution_options(synchronize_session=False)
     )
 

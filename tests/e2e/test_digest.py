@@ -401,3 +401,40 @@ def test_runbook_progress_reaches_the_digest(harness) -> None:
     text = str(reply["blocks"])
     assert "Reminders coming up: Restore &lt;!channel&gt; backups" in text
     assert "<!channel>" not in text
+
+
+def test_a_digest_interrupted_mid_thread_resumes_without_posting_twice(harness) -> None:
+    from storage.schedules import claim, save_progress
+
+    due = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    sid = _seed_schedule(harness.engine, CHANNEL, weekday=0, time_of_day="09:00", tz="UTC", due=due)
+    with session_scope(harness.engine) as s:
+        from storage.models import Team
+
+        ws = s.exec(select(Team)).one().workspace_id
+        get_or_create_channel_team(
+            session=s, workspace_id=ws, channel_id="C0OTHER", channel_name="other"
+        )
+    # A sender posted the parent, then died: its claim holds the parent's ts, lease expired.
+    parent = harness.sender().client_for(ws).chat_postMessage(channel=CHANNEL, text="(parent)")
+    with session_scope(harness.engine) as s:
+        held = claim(
+            session=s,
+            schedule_id=sid,
+            period="2026-W49",
+            owner="dead",
+            now=due - timedelta(hours=1),
+            lease=timedelta(minutes=1),
+        )
+        save_progress(
+            session=s,
+            claim_id=held.id,
+            progress={"parent_ts": parent["ts"]},
+            lease=timedelta(seconds=-1),
+        )
+    reports = harness.sender().send_due(now=due + timedelta(minutes=5))
+    assert [r.outcome for r in reports] == ["sent"]
+    posted = harness.standin.messages(CHANNEL)
+    assert len([m for m in posted if m.get("thread_ts") in (None, m["ts"])]) == 1  # no new parent
+    replies = [m for m in posted if m.get("thread_ts") == parent["ts"] and m["ts"] != parent["ts"]]
+    assert len(replies) == 1  # the channel's one team, in the old parent's thread
