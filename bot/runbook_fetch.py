@@ -12,8 +12,15 @@ each redirect, followed by hand):
 - the connection goes to the vetted address itself (the URL carries the IP; ``Host`` and
   TLS SNI/certificate checks carry the name), so a second DNS answer (DNS rebinding) never
   gets a say;
-- timeouts on connect and read, an overall deadline, and at most 1 MB read (streamed; the
-  read stops as soon as the limit is passed).
+- host names that are numbers (``2130706433``, ``0x7f.1``, ``017700000001``, ``127.1``) are
+  read the way C's ``inet_aton`` reads them and vetted as the address they are;
+- timeouts on DNS, connect and read, an overall deadline, and at most 1 MB read (streamed;
+  the read stops as soon as the limit is passed, whatever ``Content-Length`` says). A
+  compressed body is inflated here, a bounded piece at a time, and its *inflated* size is
+  what counts, so a gzip bomb stops at 1 MB too;
+- only text comes back: HTML pages, images, archives and other non-text types are refused;
+- proxy settings from the environment are ignored (``trust_env=False``): the peer is the
+  vetted address, never a proxy that would resolve the name again.
 
 Hosts named in ``RUNBOOK_FETCH_ALLOW_HOSTS`` skip the address check (an internal Git server
 you trust), but not the other rules. Every refusal is a :class:`FetchError` whose message is
@@ -23,9 +30,13 @@ written for the person who typed the URL.
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 import time
-from collections.abc import Collection
+import zlib
+from collections.abc import Collection, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 
 import httpx
@@ -34,10 +45,23 @@ MAX_BYTES = 1_000_000
 MAX_REDIRECTS = 5
 TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 DEADLINE_S = 20.0
+RESOLVE_TIMEOUT_S = 5.0
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 USER_AGENT = "maturity-bot (runbook import)"
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _SETTING = "RUNBOOK_FETCH_ALLOW_HOSTS"
+# A host name made only of digits, hex digits, "x" and dots may be an IPv4 address in one
+# of inet_aton's forms (decimal, octal, hex, fewer than four parts).
+_NUMERIC_HOST = re.compile(r"^[0-9a-fx.]+$", re.IGNORECASE)
+# Content types a runbook may come as. Servers that don't know ``.md`` say
+# ``application/octet-stream`` (or nothing): accepted when the bytes turn out to be text.
+_TEXT_APPLICATION_TYPES = frozenset(
+    {"application/markdown", "application/x-markdown", "application/x-yaml", "application/yaml"}
+)
+_UNTYPED = frozenset({"", "application/octet-stream", "binary/octet-stream"})
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+# DNS lookups run here so one that hangs can be given up on (getaddrinfo has no timeout).
+_RESOLVER = ThreadPoolExecutor(max_workers=4, thread_name_prefix="runbook-resolve")
 
 
 class FetchError(Exception):
@@ -55,6 +79,25 @@ def resolve(host: str, port: int) -> list[str]:
     """Every address ``host`` resolves to. The only DNS lookup of a fetch (tests replace it)."""
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+def _resolve_in_time(host: str, port: int) -> list[str]:
+    future = _RESOLVER.submit(resolve, host, port)
+    try:
+        return future.result(timeout=RESOLVE_TIMEOUT_S)
+    except FutureTimeout:
+        future.cancel()
+        raise FetchError(f"Looking up {host} took too long. Try again later.") from None
+
+
+def numeric_ipv4(host: str) -> str | None:
+    """``2130706433``, ``0x7f.1``, ``017700000001`` → ``127.0.0.1`` (None for a real name)."""
+    if not _NUMERIC_HOST.match(host) or not any(ch.isdigit() for ch in host):
+        return None
+    try:
+        return socket.inet_ntoa(socket.inet_aton(host))
+    except OSError:
+        return None
 
 
 def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
@@ -85,6 +128,8 @@ def blocked_reason(address: str) -> str | None:
         return "a loopback address"
     if ip.is_link_local:
         return "a link-local address (where cloud metadata services live)"
+    if isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local:
+        return "a private address"  # fec0::/10, deprecated but still routed inside some networks
     if ip.is_multicast:
         return "a multicast address"
     if ip.is_unspecified:
@@ -115,12 +160,13 @@ def _vet(url: httpx.URL, allow_hosts: Collection[str]) -> tuple[str, str]:
     host = url.host.rstrip(".").lower()
     if not host:
         raise FetchError("That link has no host name in it.")
+    host = numeric_ipv4(host) or host
     port = url.port or (443 if url.scheme == "https" else 80)
     if _is_ip(host):
         addresses = [host]
     else:
         try:
-            addresses = resolve(host, port)
+            addresses = _resolve_in_time(host, port)
         except (OSError, UnicodeError):
             raise FetchError(f"I couldn't find the host {host}. Is the link right?") from None
     if not addresses:
@@ -154,9 +200,11 @@ def fetch_runbook(
         current = httpx.URL(url.strip())
     except (httpx.InvalidURL, TypeError, ValueError):
         raise FetchError("That doesn't look like a link I can fetch.") from None
-    allowed = frozenset(h.lower() for h in allow_hosts)
+    allowed = frozenset(h.strip().rstrip(".").lower() for h in allow_hosts)
     deadline = time.monotonic() + DEADLINE_S
     for _hop in range(MAX_REDIRECTS + 1):
+        if time.monotonic() > deadline:
+            raise FetchError("That link took too long to fetch. Try again later.")
         host, address = _vet(current, allowed)
         target = current.copy_with(host=address)
         extensions = {}
@@ -166,6 +214,8 @@ def fetch_runbook(
             "Host": _host_header(current, host),
             "User-Agent": USER_AGENT,
             "Accept": "text/markdown, text/plain;q=0.9, */*;q=0.5",
+            # What _Inflater reads; anything else a server sends anyway is refused.
+            "Accept-Encoding": "gzip, deflate",
         }
         # A fresh client (and connection) per hop: nothing vetted for one name is reused
         # for another. No proxies from the environment: the vetted address is the peer.
@@ -195,6 +245,68 @@ def fetch_runbook(
     raise FetchError("That link redirects too many times.")
 
 
+class _Inflater:
+    """Undo ``Content-Encoding`` (identity, gzip or deflate) without ever holding more than
+    ``limit`` inflated bytes: each piece is inflated to at most the room left, plus one
+    byte to notice the overflow."""
+
+    def __init__(self, content_encoding: str, limit: int, too_big: FetchError) -> None:
+        coding = content_encoding.strip().lower()
+        self._limit, self._too_big, self._size = limit, too_big, 0
+        self._zlib: zlib._Decompress | None = None
+        self._deflate = coding == "deflate"
+        if coding in ("gzip", "x-gzip"):
+            self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif self._deflate:
+            self._zlib = zlib.decompressobj()
+        elif coding not in ("", "identity"):
+            raise FetchError(
+                "That server compressed the file in a way I don't read. Link to the plain file."
+            )
+
+    def feed(self, raw: bytes) -> bytes:
+        room = self._limit - self._size
+        if self._zlib is None:
+            out = raw
+        else:
+            try:
+                out = self._zlib.decompress(raw, room + 1)
+            except zlib.error:
+                if not (self._deflate and self._size == 0):
+                    raise FetchError("That file arrived damaged. Try again later.") from None
+                # "deflate" without its zlib wrapper, as some servers send it
+                self._zlib, self._deflate = zlib.decompressobj(-zlib.MAX_WBITS), False
+                out = self._zlib.decompress(raw, room + 1)
+        if len(out) > room:
+            raise self._too_big
+        self._size += len(out)
+        return out
+
+
+def _content_type_problem(content_type: str) -> str | None:
+    if content_type in _HTML_TYPES:
+        return (
+            "That's a web page, not a runbook file. Link to the raw Markdown or text (on "
+            "GitHub or GitLab: the *Raw* button)."
+        )
+    if (
+        content_type.startswith("text/")
+        or content_type in _TEXT_APPLICATION_TYPES
+        or content_type in _UNTYPED
+    ):
+        return None
+    return f"That link serves {content_type}, not text. Link to a Markdown or plain-text runbook."
+
+
+def _pieces(response: httpx.Response, raw_limit: int, too_big: FetchError) -> Iterator[bytes]:
+    raw_size = 0
+    for raw in response.iter_raw():
+        raw_size += len(raw)
+        if raw_size > raw_limit:
+            raise too_big
+        yield raw
+
+
 def _read(
     response: httpx.Response, url: httpx.URL, host: str, max_bytes: int, deadline: float
 ) -> Fetched:
@@ -205,28 +317,25 @@ def _read(
             else ""
         )
         raise FetchError(f"{host} answered {response.status_code} for that link.{hint}")
+    if response.status_code != 200:
+        raise FetchError(f"{host} answered {response.status_code} instead of sending the file.")
     content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type in ("text/html", "application/xhtml+xml"):
-        raise FetchError(
-            "That's a web page, not a runbook file. Link to the raw Markdown or text (on "
-            "GitHub or GitLab: the *Raw* button)."
-        )
+    problem = _content_type_problem(content_type)
+    if problem:
+        raise FetchError(problem)
     too_big = FetchError(
         f"That file is bigger than {max_bytes // 1_000_000 or 1} MB. Split the runbook and "
         "import the parts."
     )
-    declared = response.headers.get("content-length", "")
+    declared = response.headers.get("content-length", "").strip()
     if declared.isdigit() and int(declared) > max_bytes:
         raise too_big
+    inflater = _Inflater(response.headers.get("content-encoding", ""), max_bytes, too_big)
     chunks: list[bytes] = []
-    size = 0
-    for chunk in response.iter_bytes():
-        size += len(chunk)
-        if size > max_bytes:
-            raise too_big
+    for raw in _pieces(response, max_bytes, too_big):
+        chunks.append(inflater.feed(raw))
         if time.monotonic() > deadline:
             raise FetchError(f"{host} is sending that file too slowly. Try again later.")
-        chunks.append(chunk)
     body = b"".join(chunks)
     if b"\x00" in body[:4096]:
         raise FetchError("That file isn't text. Link to a Markdown or plain-text runbook.")

@@ -718,9 +718,13 @@ _ITEM = re.compile(
 _BARE_MARKER = re.compile(r"^\s*(?:[-*+•◦▪‣·▸►–]|\(?\d{1,3}[.)])\s*$")
 _RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
 _BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?P<text>[^*_].*?)\1\s*:?\s*$")
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_EMPHASIS = re.compile(r"(\*\*|__|~~)(.+?)\1")
-_SINGLE_EMPHASIS = re.compile(r"(?<![\w*])([*_])(?!\s)(.+?)(?<!\s)\1(?![\w*])")
+# Every inline pattern is bounded ({0,N}) and runs on at most _INLINE_MAX characters of a
+# step: an unbounded ``[^\]]*`` or ``.+?`` rescans the rest of the line from every ``[`` or
+# ``_``, and a 1 MB line of ``- [- [- […`` (an imported file) would take minutes.
+_INLINE_MAX = 4000
+_LINK = re.compile(r"!?\[([^\]]{0,300})\]\([^)]{0,2000}\)")
+_EMPHASIS = re.compile(r"(\*\*|__|~~)(.{1,300}?)\1")
+_SINGLE_EMPHASIS = re.compile(r"(?<![\w*])([*_])(?!\s)(.{1,300}?)(?<!\s)\1(?![\w*])")
 _CHECKBOX = re.compile(r"^\[[ xX]\]\s+")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]{0,200}>")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
@@ -745,7 +749,8 @@ def _without_duration(text: str) -> str:
 
 
 def _title_of(text: str) -> str:
-    return clean_title(_without_duration(_clean_inline(text))).rstrip(" .;:,—–-")
+    inline = _clean_inline(text[:_INLINE_MAX])
+    return clean_title(_without_duration(inline)).rstrip(" .;:,—–-")
 
 
 @dataclass

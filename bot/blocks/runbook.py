@@ -150,9 +150,35 @@ def _how_often(line: OpLine) -> str:
     return f"{FREQUENCY_LABELS[op.frequency]} · {format_number(op.minutes)} min a run"
 
 
+@dataclass(frozen=True)
+class _Room:
+    """How much of each user text an operation's line shows (before escaping)."""
+
+    title: int = TITLE_SHOWN
+    section: int = 40
+    note: int = 120
+    reason: int = 150
+    link: bool = True
+
+
+# Escaping can make a text five times longer (``&`` → ``&amp;``) and a script link may be
+# 2,000 characters: when the full line would pass Slack's 3,000, show less of each text,
+# then leave the link out, rather than cut the mrkdwn (and maybe an entity) in half.
+_ROOMS = (_Room(), _Room(title=60, section=20, note=40, reason=40), _Room(60, 20, 40, 40, False))
+
+
 def _op_text(line: OpLine) -> str:
+    for room in _ROOMS:
+        text = _op_text_in(line, room)
+        if len(text) <= SECTION_TEXT_MAX:
+            return text
+    return truncate(text, SECTION_TEXT_MAX)  # pragma: no cover - the last room always fits
+
+
+def _op_text_in(line: OpLine, room: _Room) -> str:
     op, r = line.ranked.op, line.ranked
-    section = f"_{escape_mrkdwn(truncate(line.section, 40))}_ · " if line.section else ""
+    section = f"_{escape_mrkdwn(truncate(line.section, room.section))}_ · " if line.section else ""
+    title = escape_mrkdwn(truncate(op.title, room.title))
     extras: list[str] = []
     if line.owner and mention(line.owner):
         extras.append(f"owner {mention(line.owner)}")
@@ -160,28 +186,28 @@ def _op_text(line: OpLine) -> str:
         what = " and ".join(
             w for w, on in (("fails often", op.fails), ("differs by person", op.differs)) if on
         )
-        note = f" — {q(line.broken_note, 120)}" if line.broken_note else ""
+        note = f" — {q(line.broken_note, room.note)}" if line.broken_note else ""
         extras.append(f":warning: broken: {what}{note}")
     if line.reminder:
         extras.append(f":alarm_clock: you'll be reminded {escape_mrkdwn(line.reminder)}")
     if op.scripted:
-        script = f" ({link(line.script_url, 'script')})" if line.script_url else ""
-        head = f":white_check_mark: *{escape_mrkdwn(truncate(op.title, TITLE_SHOWN))}*"
+        script = f" ({link(line.script_url, 'script')})" if line.script_url and room.link else ""
+        head = f":white_check_mark: *{title}*"
         saves = f"saves *{toil_phrase(r.toil)} a month*"
         body = f"{section}scripted{script} · {_how_often(line)} · {saves}"
     elif op.kept_manual:
-        head = f":raised_hand: *{escape_mrkdwn(truncate(op.title, TITLE_SHOWN))}*"
+        head = f":raised_hand: *{title}*"
         body = (
-            f"{section}kept manual: {q(line.keep_manual_reason, 150)} · {_how_often(line)} · "
-            f"{toil_phrase(r.toil)} a month"
+            f"{section}kept manual: {q(line.keep_manual_reason, room.reason)} · "
+            f"{_how_often(line)} · {toil_phrase(r.toil)} a month"
         )
     else:
-        head = f"*{r.rank}. {escape_mrkdwn(truncate(op.title, TITLE_SHOWN))}*"
+        head = f"*{r.rank}. {title}*"
         body = f"{section}{_how_often(line)} · *{toil_phrase(r.toil)} a month*"
     text = f"{head}\n{body}"
     if extras:
         text += "\n" + " · ".join(extras)
-    return truncate(text, SECTION_TEXT_MAX)
+    return text
 
 
 def remind_select(operation_id: int) -> StaticSelectElement:

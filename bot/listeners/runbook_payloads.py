@@ -47,14 +47,22 @@ def text_field(view: dict[str, Any], block_id: str) -> str:
     return str(element.get("value") or "")
 
 
+MAX_ID = 2**31 - 1  # the database's integer ids; a longer number is no id of ours
+
+
+def row_id(text: str) -> int | None:
+    """A database id typed into a payload (``"42"``), or None for anything else."""
+    text = text.strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 10:
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ID else None
+
+
 def suffix_ids(action_id: str) -> list[int]:
     """``runbook.edit:42`` → [42]; ``runbook.page:7:next`` → [7]."""
     parts = action_id.split(":")[1:]
-    out = []
-    for part in parts:
-        if part.isdigit():
-            out.append(int(part))
-    return out
+    return [value for part in parts if (value := row_id(part)) is not None]
 
 
 def first_id(action_id: str) -> int:

@@ -18,6 +18,7 @@ import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
@@ -346,8 +347,8 @@ def add(deps: Deps, where: Where, words: Sequence[str]) -> Reply:
     """``/maturity runbook add "<title>" <frequency> <minutes>m [team name]``."""
     try:
         request = parse_add(words)
-    except RunbookInputError as exc:
-        raise UserFacingError(str(exc)) from None
+    except RunbookInputError as exc:  # it quotes what was typed: no mention, no link
+        raise UserFacingError(escape_mrkdwn(str(exc))) from None
     with session_scope(deps.engine) as session:
         ws = workspace_id_for(session, where)
         team = resolve_team(session, ws, where, request.team_name)
@@ -546,10 +547,32 @@ def parse_form(
     return changes, errors
 
 
+@dataclass(frozen=True)
+class Saved:
+    """What saving a form came to: field errors for the form (nothing saved), or the
+    refreshed list to show once the submission is acknowledged."""
+
+    errors: dict[str, str]
+    reply: Reply | None = None
+
+
 def save_form(
     deps: Deps, client: WebClient, where: Where, request: FormRequest, changes: dict[str, Any]
-) -> dict[str, str]:
-    """Save a submitted form. Returns field errors for the form (empty when saved)."""
+) -> Saved:
+    """Save a submitted form (the database only: the caller acknowledges, then tells).
+
+    Who may change an operation is decided here, from the operation as stored and the
+    person who submitted, never from the form's ``private_metadata``.
+    """
+    outcome = _save_form(deps, client, where, request, changes)
+    if isinstance(outcome, RunbookPage):
+        return Saved({}, page_reply(outcome))
+    return Saved(outcome)
+
+
+def _save_form(
+    deps: Deps, client: WebClient, where: Where, request: FormRequest, changes: dict[str, Any]
+) -> dict[str, str] | RunbookPage:
     if request.operation_id:
         with session_scope(deps.engine) as session:
             ws = workspace_id_for(session, where)
@@ -631,8 +654,7 @@ def save_form(
                 where.user_id,
                 note=f":white_check_mark: Added {q(created.title)}.",
             )
-    tell(client, where, request.response_url, page_reply(page), replace=True)
-    return {}
+    return page
 
 
 # ------------------------------------------------------------------ remove
@@ -662,11 +684,36 @@ def remove(deps: Deps, client: WebClient, where: Where, operation_id: int) -> tu
 
 # ------------------------------------------------------------------ talking back
 
+SLACK_HOOK_HOSTS = frozenset({"hooks.slack.com", "hooks.slack-gov.com"})
+
+
+def slack_response_url(url: str, api_base: str) -> bool:
+    """True for a response_url Slack hands out (``https://hooks.slack.com/…``), or one on
+    the same origin as the Web API the client uses (the local stand-in)."""
+    try:
+        parts, api = urlsplit(url), urlsplit(api_base)
+    except ValueError:
+        return False
+    if parts.username or parts.password:
+        return False
+    if parts.scheme == "https" and (parts.hostname or "") in SLACK_HOOK_HOSTS:
+        return True
+    return bool(api.netloc) and (parts.scheme, parts.netloc) == (api.scheme, api.netloc)
+
 
 def tell(
     client: WebClient, where: Where, response_url: str, reply: Reply, *, replace: bool
 ) -> None:
-    """Answer where the person acted (their response_url), else in our DM."""
+    """Answer where the person acted (their response_url), else in our DM.
+
+    The response_url comes back to us from a modal's ``private_metadata``: it is only used
+    when it points at Slack (or at the Slack API the client talks to, the stand-in in tests
+    and the shell), so no stored value can make the bot post somewhere else."""
+    if response_url and not slack_response_url(response_url, client.base_url):
+        logger.warning(
+            "ignoring a response_url that is not Slack's; telling %s in DM", where.user_id
+        )
+        response_url = ""
     if response_url:
         try:
             answer = WebhookClient(response_url, timeout=5).send(

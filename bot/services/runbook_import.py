@@ -61,8 +61,10 @@ IMPORT_EXAMPLE = (
     "/maturity runbook import https://raw.githubusercontent.com/acme/ops/main/runbook.md"
 )
 PASTED = "pasted text"
-_SLACK_LINK = re.compile(r"<(https?://[^|>]+)(?:\|([^>]*))?>")
-_SLACK_REF = re.compile(r"<([@#!])([^|>]+)(?:\|([^>]*))?>")
+# Bounded ({1,N}): a message of 40,000 characters of ``<!<!<!…`` must not rescan the rest
+# of the text from every ``<`` (that took seconds per click before the bounds).
+_SLACK_LINK = re.compile(r"<(https?://[^|>]{1,3000})(?:\|([^>]{0,1000}))?>")
+_SLACK_REF = re.compile(r"<([@#!])([^|>]{1,200})(?:\|([^>]{0,1000}))?>")
 _SLACK_BOLD_LINE = re.compile(r"^(\s*)\*(?!\s)([^*\n]+?)\*\s*:?\s*$", re.MULTILINE)
 
 
@@ -98,7 +100,7 @@ def slack_to_plain(text: str) -> str:
     text = _SLACK_LINK.sub(lambda m: m.group(2) or m.group(1), text or "")
 
     def ref(m: re.Match[str]) -> str:
-        label = m.group(3)
+        label = (m.group(3) or "").lstrip("@#")  # "<!subteam^S1|@sre>" is "@sre", not "@@sre"
         if m.group(1) == "!":
             return "@" + (label or m.group(2).split("^")[0])
         return ("@" if m.group(1) == "@" else "#") + (label or m.group(2))
@@ -171,6 +173,7 @@ def save_preview(
 ) -> None:
     with session_scope(deps.engine) as session:
         ws = workspace_id_for(session, where)
+        team_of(session, ws, team_id)  # the team id came from modal metadata: this workspace's?
         create_import(
             session=session,
             workspace_id=ws,

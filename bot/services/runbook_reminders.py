@@ -454,6 +454,8 @@ def snooze(
             raise UserFacingError("That operation is gone from the runbook.")
         if row.scripted:
             return Reply(text=f"{q(row.title)} is scripted already: no need to snooze.")
+        if row.keep_manual_reason:
+            return Reply(text=f"{q(row.title)} is kept manual: I won't remind you about it.")
         active = reminders_for(
             session=session, workspace_id=ws, operation_id=operation_id, user_id=where.user_id
         )
@@ -494,7 +496,7 @@ def _settle(
     """Replace the reminder's buttons with what was decided (in the DM it was sent to)."""
     channel, ts = str(meta.get("c", "")), str(meta.get("m", ""))
     blocks = to_dicts(settled_blocks(text, context))
-    if channel and ts:
+    if channel.startswith("D") and ts:  # reminders live in DMs: never rewrite a channel post
         try:
             client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
             return

@@ -216,3 +216,148 @@ def test_the_reminder_message_is_valid_and_safe() -> None:
         "Snooze 1 week",
         "Keep it manual",
     ]
+
+
+# ------------------------------------------------------------------ the worst case, measured
+
+WORST = ("&<>" * 70)[:200]  # 200 characters that each escape to 4-5: the longest mrkdwn
+LIMITS = {"button_text": 75, "value": 2000, "id": 255, "option_text": 75, "section": 3000}
+
+
+def _within_slack_limits(node: Any) -> None:
+    """Walk blocks or a view and hold every element to Slack's documented limits."""
+    if isinstance(node, list):
+        for item in node:
+            _within_slack_limits(item)
+        return
+    if not isinstance(node, dict):
+        return
+    for key in ("block_id", "action_id", "callback_id"):
+        if key in node:
+            assert len(str(node[key])) <= LIMITS["id"], node[key]
+    if node.get("type") == "button":
+        assert len(node["text"]["text"]) <= LIMITS["button_text"]
+        assert len(str(node.get("value", ""))) <= LIMITS["value"]
+    if node.get("type") == "section" and node.get("text"):
+        assert len(node["text"]["text"]) <= LIMITS["section"]
+    for option in node.get("options") or []:
+        assert len(option["text"]["text"]) <= LIMITS["option_text"]
+        assert len(option["value"]) <= 150
+    for value in node.values():
+        _within_slack_limits(value)
+
+
+def worst_page(n: int, page_no: int) -> RunbookPage:
+    ops = [
+        Operation(
+            id=10_000_000 + i,
+            title=WORST,
+            frequency=list(Frequency)[i % 6],
+            minutes=10080,
+            scripted=i % 3 == 0,
+            kept_manual=i % 3 == 1,
+            fails=True,
+            differs=True,
+        )
+        for i in range(n)
+    ]
+    ranked = rank(ops, 1000)
+    lines = [
+        OpLine(
+            ranked=r,
+            section=WORST[:120],
+            owner="U0OWNER",
+            script_url="https://git.example.com/" + "a" * 1976,
+            broken_note=("&" * 500),
+            keep_manual_reason=("<" * 500),
+            reminder="Wednesday 30 September 2026",
+        )
+        for r in ranked
+    ]
+    return RunbookPage(
+        team_id=10_000_000,
+        team_name=WORST[:200],
+        lines=lines,
+        summary=summarise(ops, 1000),
+        deploys_per_day=1000,
+        deploys_known=True,
+        page=page_no,
+        note=":white_check_mark: Added " + "“" + "&amp;" * 100 + "”.",
+    )
+
+
+def test_five_hundred_operations_with_the_longest_words_fit_every_page() -> None:
+    n = 500
+    for page_no in range(-(-n // PAGE_SIZE)):
+        raw = valid_message(list_blocks(worst_page(n, page_no)))
+        _within_slack_limits(raw)
+        assert_safe(raw)
+
+
+def test_the_longest_import_fits_the_card_and_every_modal_page() -> None:
+    steps = [
+        {
+            "title": WORST,
+            "section": WORST[:120],
+            "frequency": list(Frequency)[i % 6].value,
+            "minutes": 10080,
+            "scripted": i % 2 == 0,
+            "reason": "under “" + "&" * 40 + "”",
+            "minutes_guessed": False,
+        }
+        for i in range(500)
+    ]
+    p = Preview(
+        key="f" * 32, team_name=WORST, source_label="https://x.example/" + "&" * 237, steps=steps
+    )
+    raw = valid_message(preview_card_blocks(p))
+    _within_slack_limits(raw)
+    assert_safe(raw)
+    state = PreviewState(
+        key=p.key,
+        page=0,
+        codes=codes_of(steps),
+        response_url="https://hooks.slack.com/actions/T0123456789/1234567890123/" + "z" * 24,
+        channel_id="C0123456789",
+        replace=True,
+    )
+    for number in range(p.pages):
+        state.page = number
+        view = valid_view(preview_modal(p, state))
+        _within_slack_limits(view)
+        assert_safe(view["blocks"])
+
+
+def test_every_modal_with_the_longest_words_is_within_limits() -> None:
+    values = FormValues(
+        title=WORST,
+        section=WORST[:120],
+        script_url="https://git.example.com/" + "a" * 1976,
+        broken_note="&" * 500,
+        keep_manual_reason="<" * 500,
+        owner="U0OWNER",
+    )
+    meta = '{"t":10000000,"o":10000000,"v":999,"c":"C0123456789","r":"' + "h" * 200 + '"}'
+    for view in (
+        form_modal(values, team_name=WORST, metadata=meta, new=False),
+        paste_modal(WORST, meta),
+        date_modal(date(2026, 12, 7), meta, f"scripting {WORST}"[:300]),
+        scripted_modal(WORST, meta, values.script_url),
+        keep_manual_modal(WORST, meta),
+    ):
+        _within_slack_limits(valid_view(view))
+    reminder = valid_message(
+        reminder_blocks(
+            operation_id=10_000_000,
+            schedule_id=10_000_000,
+            title=WORST,
+            team_name=WORST,
+            frequency=Frequency.PER_DEPLOY,
+            minutes=10080,
+            toil=10080 * 30 * 1000,
+            rank=500,
+            total=500,
+        )
+    )
+    _within_slack_limits(reminder)
+    assert_safe(reminder)

@@ -8,8 +8,12 @@ through a replaced resolver, and the "allowed" server is a real http.server on 1
 
 from __future__ import annotations
 
+import gzip
 import socket
 import threading
+import time
+import tracemalloc
+import zlib
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -20,6 +24,8 @@ from bot import runbook_fetch
 from bot.runbook_fetch import FetchError, blocked_reason, fetch_runbook
 
 RUNBOOK = "# Ops\n1. Rotate the TLS certificates (30 min)\n2. Restart the workers\n"
+# 20 MB of runbook-looking text that travels as about 20 KB of gzip.
+BOMB = gzip.compress(b"- step\n" * 3_000_000)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -56,7 +62,63 @@ class _Handler(BaseHTTPRequestHandler):
                 b"x",
                 {"Content-Type": "text/plain", "Content-Length": "5000000"},
             ),
+            "/bomb": (200, BOMB, {"Content-Type": "text/plain", "Content-Encoding": "gzip"}),
+            "/gzipped.md": (
+                200,
+                gzip.compress(RUNBOOK.encode()),
+                {"Content-Type": "text/markdown", "Content-Encoding": "gzip"},
+            ),
+            "/deflated.md": (
+                200,
+                zlib.compress(RUNBOOK.encode()),
+                {"Content-Type": "text/plain", "Content-Encoding": "deflate"},
+            ),
+            "/brotli.md": (
+                200,
+                b"\x1b\x00\x00",
+                {"Content-Type": "text/plain", "Content-Encoding": "br"},
+            ),
+            "/image.png": (200, b"\x89PNG\r\n\x1a\n", {"Content-Type": "image/png"}),
+            "/archive": (200, b"PK\x03\x04", {"Content-Type": "application/zip"}),
+            "/untyped.md": (200, RUNBOOK.encode(), {"Content-Type": "application/octet-stream"}),
+            "/binary": (
+                200,
+                b"\x00\x01\x02binary",
+                {"Content-Type": "application/octet-stream"},
+            ),
+            "/to-file": (302, b"", {"Location": "file:///etc/passwd"}),
+            "/to-gopher": (302, b"", {"Location": "gopher://127.0.0.1:6379/_INFO"}),
+            "/to-hex-loopback": (
+                302,
+                b"",
+                {"Location": f"http://0x7f.1:{self.server.server_address[1]}/runbook.md"},
+            ),
         }
+        if self.path == "/no-length":  # no Content-Length, no chunks: read until close
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+            try:
+                for _ in range(300):  # ~2 MB
+                    self.wfile.write(b"- step\n" * 1000)
+            except (BrokenPipeError, ConnectionResetError):
+                self.server.stopped_early = True  # type: ignore[attr-defined]
+            return
+        if self.path == "/drip":  # a line now and then, for ever
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            try:
+                for _ in range(100):
+                    self.wfile.write(b"7\r\n- step\n\r\n")
+                    self.wfile.flush()
+                    time.sleep(0.05)
+            except (BrokenPipeError, ConnectionResetError):
+                self.server.stopped_early = True  # type: ignore[attr-defined]
+            return
         if self.path == "/endless":
             self.send_response(200)
             self.send_header("Content-Type", "text/plain")
@@ -98,6 +160,20 @@ def server() -> Iterator[ThreadingHTTPServer]:
 
 def _url(srv: ThreadingHTTPServer, path: str) -> str:
     return f"http://127.0.0.1:{srv.server_address[1]}{path}"
+
+
+class _Streamed(httpx.SyncByteStream):
+    """A response body that arrives over the wire (not pre-read), as a real one does."""
+
+    def __init__(self, *chunks: bytes) -> None:
+        self.chunks = chunks
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self.chunks
+
+
+def answer(body: bytes, **headers: str) -> httpx.Response:
+    return httpx.Response(200, headers=headers, stream=_Streamed(body))
 
 
 def no_network() -> httpx.MockTransport:
@@ -190,7 +266,7 @@ def test_a_public_address_is_fetched_from_the_vetted_ip_with_the_real_host_name(
 
     def serve(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        return httpx.Response(200, text=RUNBOOK, headers={"Content-Type": "text/plain"})
+        return answer(RUNBOOK.encode(), **{"Content-Type": "text/plain"})
 
     fetched = fetch_runbook(
         "https://docs.example.com/team/runbook.md", transport=httpx.MockTransport(serve)
@@ -275,7 +351,232 @@ def test_a_server_that_never_answers_times_out(monkeypatch: pytest.MonkeyPatch) 
         ("2002:a00:5::1", True),  # 6to4 wrapping 10.0.0.5
         ("64:ff9b::a9fe:a9fe", True),  # NAT64 wrapping 169.254.169.254
         ("240.0.0.1", True),
+        ("::ffff:127.0.0.1", True),  # IPv4-mapped loopback
+        ("::ffff:169.254.169.254", True),
+        ("::127.0.0.1", True),  # IPv4-compatible (deprecated)
+        ("fe80::a9fe:a9fe", True),
+        ("fec0::1", True),  # site-local (deprecated, still routed in places)
+        ("100.100.100.200", True),  # Alibaba Cloud's metadata address
+        ("192.0.0.170", True),
+        ("255.255.255.255", True),
+        ("0.0.0.0", True),
     ],
 )
 def test_address_classification(address: str, blocked: bool) -> None:
     assert (blocked_reason(address) is not None) is blocked
+
+
+# ------------------------------------------------------------------ spellings of an address
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://2130706433/runbook.md",  # 127.0.0.1 as one decimal number
+        "http://0x7f.1/runbook.md",  # hex, two parts
+        "http://0x7f000001/runbook.md",
+        "http://017700000001/runbook.md",  # octal
+        "http://127.1/runbook.md",
+        "http://0/runbook.md",  # 0.0.0.0
+        "http://127.0.0.1./runbook.md",  # a trailing dot
+        "http://[::ffff:127.0.0.1]/runbook.md",
+        "http://[::ffff:169.254.169.254]/latest/meta-data/",
+        "http://[fd00:ec2::254]/latest/meta-data/",
+        "http://100.100.100.200/latest/meta-data/",
+        "http://[fe80::1%25eth0]/",
+        "http://0xa9.0xfe.0xa9.0xfe/latest/meta-data/",  # 169.254.169.254 in hex
+        "http://2852039166/latest/meta-data/",  # 169.254.169.254 as one number
+    ],
+)
+def test_every_spelling_of_an_internal_address_is_refused_whatever_dns_says(
+    url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+
+    def lying_resolver(host: str, port: int) -> list[str]:
+        asked.append(host)
+        return ["93.184.216.34"]  # "it's public", says a resolver that can't be trusted
+
+    monkeypatch.setattr(runbook_fetch, "resolve", lying_resolver)
+    with pytest.raises(FetchError, match="I won't fetch from"):
+        fetch_runbook(url, transport=no_network())
+    assert asked == []  # an address is read as the address it is, not looked up
+
+
+def test_a_name_with_a_trailing_dot_is_checked_like_the_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(
+        runbook_fetch, "resolve", lambda host, port: {"localhost": ["127.0.0.1"]}[host]
+    )
+    with pytest.raises(FetchError, match="loopback"):
+        fetch_runbook("http://localhost./runbook.md", transport=no_network())
+    with pytest.raises(FetchError, match="loopback"):
+        fetch_runbook("http://LOCALHOST/runbook.md", transport=no_network())
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://evil@127.0.0.1/runbook.md",
+        "http://127.0.0.1:80@docs.example.com/runbook.md",
+        "http://docs.example.com\\@127.0.0.1/runbook.md",
+        "http://:@127.0.0.1/runbook.md",
+    ],
+)
+def test_userinfo_tricks_are_refused(url: str) -> None:
+    with pytest.raises(FetchError):
+        fetch_runbook(url, transport=no_network())
+
+
+def test_a_numeric_spelling_of_an_allowed_address_reaches_that_address(server) -> None:
+    port = server.server_address[1]
+    fetched = fetch_runbook(f"http://2130706433:{port}/runbook.md", allow_hosts={"127.0.0.1"})
+    assert fetched.text == RUNBOOK
+    assert server.seen == [("/runbook.md", f"127.0.0.1:{port}")]
+
+
+# ------------------------------------------------------------------ redirects
+
+
+@pytest.mark.parametrize(
+    ("path", "why"),
+    [("/to-file", "http:// and https://"), ("/to-gopher", "http:// and https://")],
+)
+def test_a_redirect_to_another_scheme_is_refused(server, path: str, why: str) -> None:
+    with pytest.raises(FetchError, match=why):
+        fetch_runbook(_url(server, path), allow_hosts={"127.0.0.1"})
+    assert [p for p, _host in server.seen] == [path]
+
+
+def test_a_redirect_to_a_numeric_spelling_of_loopback_is_refused(
+    server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first hop is an allowed internal name; the redirect spells 127.0.0.1 in hex,
+    which no allow-list entry names: refused before it is asked."""
+    monkeypatch.setattr(
+        runbook_fetch, "resolve", lambda host, port: {"runbooks.internal": ["127.0.0.1"]}[host]
+    )
+    url = f"http://runbooks.internal:{server.server_address[1]}/to-hex-loopback"
+    with pytest.raises(FetchError, match=r"I won't fetch from 127\.0\.0\.1: it points to a loop"):
+        fetch_runbook(url, allow_hosts={"runbooks.internal"})
+    assert [p for p, _host in server.seen] == ["/to-hex-loopback"]
+
+
+# ------------------------------------------------------------------ what comes back
+
+
+def test_a_gzip_bomb_stops_at_a_megabyte_of_inflated_text(server) -> None:
+    assert len(BOMB) < 100_000  # small on the wire, 20 MB inflated
+    with pytest.raises(FetchError, match="bigger than 1 MB"):
+        fetch_runbook(_url(server, "/bomb"), allow_hosts={"127.0.0.1"})
+
+
+def test_a_bomb_in_one_piece_is_refused_too() -> None:
+    """Inflation is bounded per piece, so one huge piece never becomes 20 MB in memory."""
+    served = httpx.MockTransport(
+        lambda request: answer(BOMB, **{"Content-Type": "text/plain", "Content-Encoding": "gzip"})
+    )
+    tracemalloc.start()
+    try:
+        with pytest.raises(FetchError, match="bigger than 1 MB"):
+            fetch_runbook("http://93.184.216.34/runbook.md", transport=served)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 8_000_000  # the 20 MB it inflates to were never in memory
+
+
+@pytest.mark.parametrize("path", ["/gzipped.md", "/deflated.md", "/untyped.md"])
+def test_compressed_and_untyped_text_is_read(server, path: str) -> None:
+    assert fetch_runbook(_url(server, path), allow_hosts={"127.0.0.1"}).text == RUNBOOK
+
+
+def test_raw_deflate_is_read() -> None:
+    squeezer = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    raw = squeezer.compress(RUNBOOK.encode()) + squeezer.flush()
+    served = httpx.MockTransport(
+        lambda request: answer(raw, **{"Content-Type": "text/plain", "Content-Encoding": "deflate"})
+    )
+    assert fetch_runbook("http://93.184.216.34/r.md", transport=served).text == RUNBOOK
+
+
+@pytest.mark.parametrize(
+    ("path", "why"),
+    [
+        ("/image.png", "serves image/png, not text"),
+        ("/archive", "serves application/zip, not text"),
+        ("/binary", "isn't text"),
+        ("/brotli.md", "compressed the file in a way I don't read"),
+    ],
+)
+def test_what_is_not_text_is_refused(server, path: str, why: str) -> None:
+    with pytest.raises(FetchError, match=why):
+        fetch_runbook(_url(server, path), allow_hosts={"127.0.0.1"})
+
+
+def test_without_a_content_length_the_read_still_stops_at_a_megabyte(server) -> None:
+    with pytest.raises(FetchError, match="bigger than 1 MB"):
+        fetch_runbook(_url(server, "/no-length"), allow_hosts={"127.0.0.1"})
+
+
+def test_a_server_dripping_the_file_is_given_up_on(server, monkeypatch) -> None:
+    monkeypatch.setattr(runbook_fetch, "DEADLINE_S", 0.3)
+    with pytest.raises(FetchError, match="too slowly"):
+        fetch_runbook(_url(server, "/drip"), allow_hosts={"127.0.0.1"})
+
+
+def test_a_dns_lookup_that_hangs_is_given_up_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    release = threading.Event()
+
+    def hanging(host: str, port: int) -> list[str]:
+        release.wait(10)
+        return ["93.184.216.34"]
+
+    monkeypatch.setattr(runbook_fetch, "resolve", hanging)
+    monkeypatch.setattr(runbook_fetch, "RESOLVE_TIMEOUT_S", 0.1)
+    try:
+        with pytest.raises(FetchError, match=r"Looking up docs\.example\.com took too long"):
+            fetch_runbook("https://docs.example.com/runbook.md", transport=no_network())
+    finally:
+        release.set()
+
+
+# ------------------------------------------------------------------ proxies
+
+
+class _Proxy(BaseHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self.server.seen.append(self.path)  # type: ignore[attr-defined]
+        body = b"- served by the proxy\n"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def test_proxy_settings_in_the_environment_are_ignored(
+    server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A proxy would resolve the name again (and could be anywhere): the vetted address is
+    the peer, so HTTP(S)_PROXY / ALL_PROXY are not used."""
+    proxy = ThreadingHTTPServer(("127.0.0.1", 0), _Proxy)
+    proxy.seen = []  # type: ignore[attr-defined]
+    thread = threading.Thread(target=proxy.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        address = f"http://127.0.0.1:{proxy.server_address[1]}"
+        for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "all_proxy"):
+            monkeypatch.setenv(name, address)
+        for name in ("NO_PROXY", "no_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        fetched = fetch_runbook(_url(server, "/runbook.md"), allow_hosts={"127.0.0.1"})
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
+    assert fetched.text == RUNBOOK
+    assert proxy.seen == []  # type: ignore[attr-defined]

@@ -496,3 +496,32 @@ def test_not_minutes(text: str) -> None:
 )
 def test_frequency_words(text: str, frequency: Frequency | None) -> None:
     assert parse_frequency(text) is frequency
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "- [" * 70_000,  # a link that never closes, over and over
+        "- a " + "_a " * 70_000,  # emphasis that never closes
+        "- a " + "*a " * 70_000,
+        "- a " + "**a " * 50_000,
+        "- a " + "[ " * 100_000,
+    ],
+)
+def test_a_fetched_file_built_to_stall_the_parser_is_read_at_once(hostile: str) -> None:
+    """200 KB of unclosed Markdown (an imported file can be 1 MB) used to take minutes:
+    every ``[`` or ``_`` rescanned the rest of the line."""
+    import signal
+
+    def give_up(signum: int, frame: object) -> None:
+        raise AssertionError("the parser is still running after 20 s")
+
+    previous = signal.signal(signal.SIGALRM, give_up)
+    signal.alarm(20)
+    try:
+        parsed = parse_runbook(hostile + "\n- Rotate the keys")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert [s.title for s in parsed.steps][-1] == "Rotate the keys"
+    assert all(len(s.title) <= 200 for s in parsed.steps)

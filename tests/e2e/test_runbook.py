@@ -902,3 +902,461 @@ def test_anyone_may_ask_for_a_reminder_but_only_the_owner_marks_it_scripted(harn
     assert "Only <@U0ALICE> (its owner)" in last(harness.standin)["text"]
     assert len(harness.standin.views()) == views_before
     assert not ops(harness.engine)["Rotate TLS certificates"].scripted
+
+
+# ------------------------------------------------------------------ crafted payloads
+
+
+def _alice_with_everything(harness) -> dict[str, Any]:
+    """Alice's runbook with an operation, a reminder she asked for, a pending import, and
+    the forms she was shown: what a stranger will try to reach."""
+    alice = harness.user()
+    add(alice, '"Rotate TLS certificates" weekly 30m')
+    row = ops(harness.engine)["Rotate TLS certificates"]
+    listing = show(alice)
+    click(alice, listing, f"{ActionId.RUNBOOK_REMIND}:{row.id}", option="monday")
+    alice.message_shortcut(
+        CallbackId.RUNBOOK_ADD_STEPS, {"type": "message", "ts": "1.5", "text": "- Prune images"}
+    )
+    preview_view = last_view(harness.standin)
+    click(alice, listing, f"{ActionId.RUNBOOK_EDIT}:{row.id}")
+    form_view = last_view(harness.standin)
+    with session_scope(harness.engine) as s:
+        pending = s.exec(select(RunbookImport)).one()
+    return {
+        "op": row,
+        "team_id": row.team_id,
+        "key": pending.key,
+        "listing": listing,
+        "preview_view": preview_view,
+        "form_view": form_view,
+    }
+
+
+def _state(engine) -> tuple:
+    """Everything a crafted payload could change."""
+    with session_scope(engine) as s:
+        operations = sorted(
+            (o.workspace_id, o.title, o.scripted, o.script_url, o.keep_manual_reason, o.minutes)
+            for o in s.exec(select(RunbookOperation))
+        )
+        schedules = sorted(
+            (r.workspace_id, r.user_id, r.active, r.next_due_at)
+            for r in s.exec(select(Schedule).where(Schedule.kind == ScheduleKind.REMINDER))
+        )
+        imports = sorted((i.workspace_id, i.key, i.status) for i in s.exec(select(RunbookImport)))
+    return operations, schedules, imports
+
+
+def _modal(callback_id: str, **metadata: Any) -> dict[str, Any]:
+    return {
+        "id": "V0CRAFTED",
+        "type": "modal",
+        "callback_id": callback_id,
+        "private_metadata": json.dumps(metadata),
+        "blocks": [],
+    }
+
+
+def _crafted(user, action_id: str, value: str) -> None:
+    """Click a button the app never showed this user, with ids of their choosing."""
+    button = {
+        "type": "button",
+        "action_id": action_id,
+        "value": value,
+        "text": {"type": "plain_text", "text": "x"},
+    }
+    message = {
+        "ts": "1.1",
+        "channel": CHANNEL,
+        "blocks": [{"type": "actions", "block_id": "crafted", "elements": [button]}],
+    }
+    assert user.click_button(message, {**button, "block_id": "crafted"}).status == 200
+
+
+def _everything_said(standin) -> list[str]:
+    """Every message, reply and modal the app produced since the last ``clear()``."""
+    out = [json.dumps(p.body) for p in standin.response_url_posts()]
+    out += [
+        json.dumps(c.params)
+        for c in standin.calls
+        if c.method in ("chat.postMessage", "chat.update", "chat.postEphemeral")
+        or c.method.startswith("views.")
+    ]
+    return out
+
+
+def test_another_workspace_cannot_read_or_change_anything_by_id(harness) -> None:
+    """A stranger in another workspace (with the same user id as the owner, even) crafts
+    every button and every modal submission around Alice's ids: nothing is shown to
+    them, nothing changes."""
+    alice = _alice_with_everything(harness)
+    op_id, team_id, key = alice["op"].id, alice["team_id"], alice["key"]
+    before = _state(harness.engine)
+    harness.standin.clear()
+    eve = harness.user("U0ALICE", team_id="T0OTHER")  # same user id: ownership must not leak
+    listing = alice["listing"]
+    for prefix, option in (
+        (f"{ActionId.RUNBOOK_EDIT}:{op_id}", None),
+        (f"{ActionId.RUNBOOK_REMOVE}:{op_id}", None),
+        (f"{ActionId.RUNBOOK_REMIND}:{op_id}", "monday"),
+        (f"{ActionId.RUNBOOK_REMIND}:{op_id}", "date"),
+        (ActionId.RUNBOOK_REMIND_TOP, None),
+        (f"{ActionId.RUNBOOK_ADD}:{team_id}", None),
+        (f"{ActionId.RUNBOOK_PASTE}:{team_id}", None),
+    ):
+        assert click(eve, listing, prefix, option=option).status == 200
+    for action_id, value in (
+        (f"{ActionId.RUNBOOK_SHOW}:{team_id}", str(team_id)),
+        (f"{ActionId.RUNBOOK_PAGE}:{team_id}:next", "0"),
+        (f"{ActionId.RUNBOOK_IMPORT_REVIEW}:{key}", key),
+        (f"{ActionId.RUNBOOK_IMPORT_ALL}:{key}", key),
+        (f"{ActionId.RUNBOOK_IMPORT_CANCEL}:{key}", key),
+        (f"{ActionId.REMINDER_SCRIPTED}:{op_id}", "1"),
+        (f"{ActionId.REMINDER_SNOOZE}:{op_id}", "1"),
+        (f"{ActionId.REMINDER_KEEP_MANUAL}:{op_id}", "1"),
+    ):
+        _crafted(eve, action_id, value)
+    title = {BlockId.RUNBOOK_TITLE: {"type": "plain_text_input", "value": "Pwned"}}
+    script = {BlockId.RUNBOOK_SCRIPT_URL: {"type": "url_text_input", "value": "https://x.io/s"}}
+    reason = {BlockId.RUNBOOK_REASON: {"type": "plain_text_input", "value": "because"}}
+    day = (date.today() + timedelta(days=3)).isoformat()
+    picked = {BlockId.RUNBOOK_DATE: {"type": "datepicker", "selected_date": day}}
+    text = {BlockId.RUNBOOK_TEXT: {"type": "plain_text_input", "value": "- Exfiltrate"}}
+    edit = eve.submit(
+        _modal(CallbackId.RUNBOOK_FORM, t=team_id, o=op_id, v=alice["op"].version),
+        form_values(**title),
+    )
+    assert edit.json()["response_action"] == "errors"  # no such operation in this workspace
+    eve.submit(_modal(CallbackId.RUNBOOK_FORM, t=team_id, o=0), form_values(**title))
+    eve.submit(_modal(CallbackId.RUNBOOK_SCRIPTED, o=op_id, c=alice_dm(harness)), script)
+    eve.submit(_modal(CallbackId.RUNBOOK_KEEP_MANUAL, o=op_id), form_values(**reason))
+    eve.submit(_modal(CallbackId.RUNBOOK_REMIND_DATE, o=[op_id]), form_values(**picked))
+    eve.submit(_modal(CallbackId.RUNBOOK_PASTE, t=team_id, n="x"), form_values(**text))
+    # Alice's own modals, private_metadata and all, as if opened in the stranger's
+    # workspace (a real view names the workspace it was opened in, and Slack signs that).
+    for view in (alice["preview_view"], alice["form_view"]):
+        moved = {k: v for k, v in view.items() if k not in ("app_installed_team_id", "team_id")}
+        eve.submit({**moved, "id": "V0CRAFTED"}, form_values(**title))
+
+    assert _state(harness.engine) == before  # nothing changed, nothing was added
+    said = _everything_said(harness.standin)
+    assert said  # the stranger was answered…
+    assert not [t for t in said if "Rotate TLS" in t or "Prune images" in t]  # …with nothing
+    assert harness.standin.calls_to("views.open") == []
+
+
+def alice_dm(harness) -> str:
+    return harness.standin.dm_channel_id("U0ALICE")
+
+
+def test_a_modal_submitted_by_someone_else_is_judged_by_who_submits_it(harness) -> None:
+    """Bob (neither owner, team creator nor admin) submits the modals Alice was shown,
+    private_metadata and all: each is refused on the server, nothing changes."""
+    alice = _alice_with_everything(harness)
+    op_id = alice["op"].id
+    harness.sender().send_due(now=datetime.now(UTC) + timedelta(days=8))  # her reminder DM
+    alice_user = harness.user()
+    message, scripted = alice_user.find_button(BlockId.REMINDER_ACTIONS)
+    alice_user.click_button(message, scripted)
+    scripted_view = last_view(harness.standin)
+    _, keep = element(message["blocks"], ActionId.REMINDER_KEEP_MANUAL)
+    alice_user.click_button(message, {**keep, "block_id": BlockId.REMINDER_ACTIONS})
+    keep_view = last_view(harness.standin)
+    before = _state(harness.engine)
+    harness.standin.clear()
+    bob = harness.user("U0BOB")
+    title = {BlockId.RUNBOOK_TITLE: {"type": "plain_text_input", "value": "Pwned"}}
+    refused = bob.submit(alice["form_view"], form_values(**title)).json()
+    assert refused["response_action"] == "errors"
+    assert "Only its owner, the team's creator or a workspace admin" in str(refused["errors"])
+    bob.submit(
+        scripted_view,
+        form_values(
+            **{BlockId.RUNBOOK_SCRIPT_URL: {"type": "url_text_input", "value": "https://x.io/s"}}
+        ),
+    )
+    bob.submit(
+        keep_view,
+        form_values(**{BlockId.RUNBOOK_REASON: {"type": "plain_text_input", "value": "nah"}}),
+    )
+    bob.submit(alice["preview_view"], {})
+    assert _state(harness.engine) == before
+    said = "\n".join(_everything_said(harness.standin))
+    assert said.count("Only <@U0ALICE> (its owner), the team's creator or a workspace admin") == 2
+    assert "Only the person who started this import can confirm it" in said
+    # The reminder Alice got still has its buttons: Bob's tries did not settle it.
+    assert harness.standin.message(alice_user.dm, message["ts"])["blocks"][-1]["type"] == (
+        "actions"
+    )
+    assert ops(harness.engine)["Rotate TLS certificates"].id == op_id
+
+
+# ------------------------------------------------------------------ ack first
+
+
+@pytest.fixture
+def serving(harness) -> BotHarness:
+    """The app as ``serve`` runs it: each request is acknowledged as soon as its listener
+    calls ``ack()``, while the listener carries on (Slack gives 3 seconds)."""
+    app = build_app(harness.settings, engine=harness.engine)
+    return BotHarness(
+        app=app,
+        standin=harness.standin,
+        engine=harness.engine,
+        secret=SIGNING_SECRET,
+        settings=harness.settings,
+    )
+
+
+def test_a_url_import_is_acknowledged_before_the_file_is_fetched(serving, monkeypatch) -> None:
+    from bot.runbook_fetch import Fetched
+    from bot.services import runbook_import
+
+    acked = threading.Event()
+    fetched_after_ack: list[bool] = []
+
+    def fetch(url: str, **_: Any) -> Fetched:
+        fetched_after_ack.append(acked.wait(5))  # a slow server: Slack must have its ack
+        return Fetched(url=url, text=RUNBOOK_MD, content_type="text/markdown")
+
+    monkeypatch.setattr(runbook_import, "fetch_runbook", fetch)
+    alice = serving.user()
+    answer = alice.command("runbook import https://docs.example.com/ops/runbook.md")
+    assert answer.status == 200  # acknowledged while the fetch was still waiting
+    acked.set()
+    preview = serving.standin.wait_for("response_url")
+    assert "Import preview for platform" in words(preview.params)
+    assert fetched_after_ack == [True]
+
+
+def test_saving_the_form_is_acknowledged_before_the_list_is_refreshed(serving, monkeypatch) -> None:
+    from bot.services import runbook as runbook_service
+
+    acked = threading.Event()
+    told_after_ack: list[bool] = []
+    real = runbook_service.WebhookClient
+
+    class SlowWebhook(real):  # type: ignore[misc, valid-type]
+        def send(self, **kwargs: Any):  # type: ignore[no-untyped-def]
+            told_after_ack.append(acked.wait(5))
+            return super().send(**kwargs)
+
+    alice = serving.user()
+    add(alice, '"Restart stuck workers" daily 5m')
+    serving.standin.wait_for("response_url", count=1)
+    alice.command("runbook")
+    listing = serving.standin.wait_for("response_url", count=2)
+    monkeypatch.setattr(runbook_service, "WebhookClient", SlowWebhook)
+    op_id = ops(serving.engine)["Restart stuck workers"].id
+    click(alice, listing.params, f"{ActionId.RUNBOOK_EDIT}:{op_id}")
+    serving.standin.wait_for("views.open")
+    answer = alice.submit(
+        last_view(serving.standin),
+        form_values(**{BlockId.RUNBOOK_MINUTES: {"type": "number_input", "value": "7"}}),
+    )
+    assert answer.status == 200 and not answer.body  # closed, before the list was told
+    acked.set()
+    serving.standin.wait_for(lambda c: c.method == "response_url" and "Saved" in str(c.params))
+    assert told_after_ack == [True]
+    assert ops(serving.engine)["Restart stuck workers"].minutes == 7
+
+
+# ------------------------------------------------------------------ hostile text everywhere
+
+
+def _parsed_texts(standin) -> list[str]:
+    """Every text Slack would parse for mentions and links in what the app sent: message
+    fallbacks and each mrkdwn object, in messages, replies, DMs and modals."""
+    out: list[str] = []
+    for call in standin.calls:
+        if call.method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
+            out += mrkdwn(
+                {"text": call.params.get("text", ""), "blocks": call.params.get("blocks")}
+            )
+        elif call.method.startswith("views."):
+            out += mrkdwn({"blocks": (call.params.get("view") or {}).get("blocks")})[1:]
+    out += [t for p in standin.response_url_posts() for t in mrkdwn(p.body)]
+    return out
+
+
+def test_hostile_words_stay_words_in_every_message_dm_and_modal(harness) -> None:
+    """Titles, sections, notes, reasons, team names and typos quoting them back: none of
+    them ever pings a channel, mentions someone or turns into a link."""
+    alice = harness.user()
+    add(alice, f'"{HOSTILE}" daily 30m <!here> Ops & Co')  # a hostile team name too
+    add(alice, f'"{HOSTILE} again"')  # a mistake that quotes the title back
+    add(alice, f'"{HOSTILE}" daily 30m')  # the channel's own team this time
+    add(alice, '"Clear the cache" daily 90m')  # costlier: a nudge for the cheap one below
+    op_id = ops(harness.engine)[HOSTILE].id
+    listing = show(alice)
+    click(alice, listing, f"{ActionId.RUNBOOK_EDIT}:{op_id}")
+    alice.submit(
+        last_view(harness.standin),
+        form_values(
+            **{
+                BlockId.RUNBOOK_SECTION: {"type": "plain_text_input", "value": HOSTILE},
+                BlockId.RUNBOOK_BROKEN: {
+                    "type": "checkboxes",
+                    "selected_options": [{"value": "fails"}],
+                },
+                BlockId.RUNBOOK_BROKEN_NOTE: {"type": "plain_text_input", "value": HOSTILE},
+            }
+        ),
+    )
+    click(alice, show(alice), f"{ActionId.RUNBOOK_REMIND}:{op_id}", option="monday")
+    click(alice, show(alice), f"{ActionId.RUNBOOK_REMIND}:{op_id}", option="date")
+    [reminder] = reminders(harness.engine)
+    harness.sender().send_due(now=reminder.next_due_at + timedelta(minutes=1))
+    message, _ = alice.find_button(BlockId.REMINDER_ACTIONS)
+    _, keep = element(message["blocks"], ActionId.REMINDER_KEEP_MANUAL)
+    alice.click_button(message, {**keep, "block_id": BlockId.REMINDER_ACTIONS})
+    alice.submit(
+        last_view(harness.standin),
+        form_values(**{BlockId.RUNBOOK_REASON: {"type": "plain_text_input", "value": HOSTILE}}),
+    )
+    show(alice)
+    pasted = f"# {HOSTILE}\n- {HOSTILE} (5 min)\n- *bold* &amp; <#C0X|ops> step\n"
+    click(alice, show(alice), ActionId.RUNBOOK_PASTE)
+    shown = alice.submit(
+        last_view(harness.standin),
+        form_values(**{BlockId.RUNBOOK_TEXT: {"type": "plain_text_input", "value": pasted}}),
+    ).json()
+    alice.submit({**shown["view"], "id": last_view(harness.standin)["id"]}, {})
+    alice.message_shortcut(
+        CallbackId.RUNBOOK_ADD_STEPS,
+        {"type": "message", "ts": "1.9", "text": f"- {HOSTILE.replace('<', '&lt;')} step"},
+    )
+    alice.command("runbook <!here> Ops & Co")
+
+    texts = _parsed_texts(harness.standin)
+    assert len(texts) > 40
+    for text in texts:
+        for live in ("<!channel>", "<!here>", "<@U0BOSS>", "<https://evil"):
+            assert live not in text, text
+    everything = "\n".join(texts)
+    assert "&lt;!channel&gt; Rotate &lt;@U0BOSS&gt; &amp; &lt;https://evil.example|certs&gt;" in (
+        everything
+    )
+    assert "Keeping “&lt;!channel&gt;" in everything  # the reason, in the settled reminder
+    assert "&lt;!here&gt; Ops &amp; Co" in everything  # the team name
+    assert ops(harness.engine)[HOSTILE].keep_manual_reason == HOSTILE  # stored as typed
+
+
+# ------------------------------------------------------------------ twice, at once
+
+
+def test_two_senders_at_once_deliver_a_reminder_once(harness) -> None:
+    """Two serving processes sweep at the same minute: the claim lets one of them send."""
+    alice = harness.user()
+    add(alice, '"Rotate TLS certificates" weekly 30m')
+    op_id = ops(harness.engine)["Rotate TLS certificates"].id
+    click(alice, show(alice), f"{ActionId.RUNBOOK_REMIND}:{op_id}", option="2weeks")
+    [reminder] = reminders(harness.engine)
+    now = reminder.next_due_at + timedelta(minutes=1)
+    senders = [harness.sender(), harness.sender()]
+    senders[1].owner = "another-host:1"
+    barrier = threading.Barrier(2)
+
+    def sweep(sender) -> None:
+        barrier.wait()
+        sender.send_due(now=now, kind=ScheduleKind.REMINDER)
+
+    threads = [threading.Thread(target=sweep, args=(s,)) for s in senders]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for sender in senders:  # and again, later: nothing more
+        sender.send_due(now=now + timedelta(hours=1), kind=ScheduleKind.REMINDER)
+    delivered = [m for m in alice.dm_messages() if "Time to script" in words(m)]
+    assert len(delivered) == 1
+    assert reminders(harness.engine) == []  # a one-off: done once sent
+
+
+def test_the_import_modal_submitted_twice_at_once_imports_once(harness) -> None:
+    alice = harness.user()
+    alice.message_shortcut(
+        CallbackId.RUNBOOK_ADD_STEPS,
+        {"type": "message", "ts": "1.7", "text": "- Prune images\n- Rotate keys\n- Drain nodes"},
+    )
+    view = last_view(harness.standin)
+    barrier = threading.Barrier(2)
+    answers = []
+
+    def submit() -> None:
+        barrier.wait()
+        answers.append(alice.submit(view, {}))
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [a.status for a in answers] == [200, 200]
+    assert sorted(ops(harness.engine)) == ["Drain nodes", "Prune images", "Rotate keys"]
+    said = [words(b) for b in replies(harness.standin)]
+    assert sum("Imported 3 operations" in t for t in said) == 1
+    assert sum("Already imported" in t for t in said) == 1
+    with session_scope(harness.engine) as s:
+        row = s.exec(select(RunbookImport)).one()
+    assert (row.status, row.added) == ("imported", 3)
+
+
+def test_scripted_submitted_twice_records_it_once(harness) -> None:
+    alice = harness.user()
+    add(alice, '"Rotate TLS certificates" weekly 30m')
+    add(alice, '"Restart workers" daily 5m')
+    op_id = ops(harness.engine)["Rotate TLS certificates"].id
+    click(alice, show(alice), f"{ActionId.RUNBOOK_REMIND}:{op_id}", option="monday")
+    [reminder] = reminders(harness.engine)
+    harness.sender().send_due(now=reminder.next_due_at + timedelta(minutes=1))
+    message, scripted = alice.find_button(BlockId.REMINDER_ACTIONS)
+    alice.click_button(message, scripted)
+    alice.click_button(message, scripted)  # a double click opens the same question twice
+    first, second = harness.standin.views("U0ALICE")[-2:]
+    link = {
+        BlockId.RUNBOOK_SCRIPT_URL: {
+            "type": "url_text_input",
+            "value": "https://git.example.com/ops/certs.sh",
+        }
+    }
+    posts_before = len(harness.standin.calls_to("chat.postMessage"))
+    for view in (first, second):
+        assert alice.submit(view, form_values(**link)).status == 200
+    row = ops(harness.engine)["Rotate TLS certificates"]
+    assert (row.scripted, row.script_url) == (True, "https://git.example.com/ops/certs.sh")
+    with session_scope(harness.engine) as s:
+        team = s.exec(select(Team)).one()
+        history = criterion_history(
+            session=s,
+            workspace_id=team.workspace_id,
+            team_id=team.id,
+            criterion_id="scripted.ops_80pct",
+        )
+    assert [h.value for h in history] == [0.0, 50.0]  # scripted once, not twice
+    # Both answers settle the same reminder message; no new message is posted.
+    assert len(harness.standin.calls_to("chat.postMessage")) == posts_before
+    settled = harness.standin.message(alice.dm, message["ts"])
+    assert not [b for b in settled["blocks"] if b.get("type") == "actions"]
+
+
+def test_ids_too_long_to_be_ours_get_a_friendly_answer(harness) -> None:
+    alice = harness.user()
+    add(alice, '"Rotate TLS certificates" weekly 30m')
+    harness.standin.clear()
+    huge = "9" * 30
+    for action_id in (
+        f"{ActionId.RUNBOOK_EDIT}:{huge}",
+        f"{ActionId.RUNBOOK_REMOVE}:{huge}",
+        f"{ActionId.RUNBOOK_SHOW}:{huge}",
+        f"{ActionId.REMINDER_SNOOZE}:{huge}",
+    ):
+        _crafted(alice, action_id, huge)
+    _crafted(alice, f"{ActionId.RUNBOOK_REMIND_TOP}:1", f"{huge},{huge}")
+    said = "\n".join(_everything_said(harness.standin))
+    assert "Something went wrong" not in said
+    answers = [p.body["text"] for p in harness.standin.response_url_posts()]
+    assert len(answers) == 5
+    assert all("gone from the runbook" in a or "can't find that team" in a for a in answers)
+    assert len(ops(harness.engine)) == 1

@@ -8,7 +8,7 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.deps import deps_of
-from bot.listeners.runbook_payloads import first_id
+from bot.listeners.runbook_payloads import first_id, row_id
 from bot.listeners.where import from_action
 from bot.services import runbook, runbook_import, runbook_reminders
 from bot.services.assessment import Reply
@@ -63,7 +63,8 @@ def handle_remind_top(
 ) -> None:
     """ "Remind me about these": the top three, next Monday."""
     ack()
-    ids = [int(x) for x in str(action.get("value", "")).split(",") if x.strip().isdigit()][:3]
+    typed = (row_id(x) for x in str(action.get("value", "")).split(",")[:3])
+    ids = [x for x in typed if x is not None]
     reply = runbook_reminders.remind(
         deps_of(context), client, from_action(body, context), ids, runbook_reminders.WHEN_MONDAY
     )

@@ -49,11 +49,16 @@ def handle_form(
         _errors(ack, errors)
         return
     where = from_view(body, context, request.channel_id)
-    problems = runbook.save_form(deps_of(context), client, where, request, changes)
-    if problems:
-        _errors(ack, problems)
+    # Saving is a database write (and, for someone who is neither owner nor team creator,
+    # one users.info call to see whether they administer the workspace): its refusals go
+    # back in the acknowledgement, beside the field. Telling the channel waits until after.
+    saved = runbook.save_form(deps_of(context), client, where, request, changes)
+    if saved.errors:
+        _errors(ack, saved.errors)
         return
     ack()
+    if saved.reply is not None:
+        tell(client, where, request.response_url, saved.reply, replace=True)
 
 
 def handle_paste(
