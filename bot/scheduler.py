@@ -30,6 +30,7 @@ from storage.schedules import (
     advance,
     claim,
     due_schedules,
+    failed_claims,
     finish_claim,
     get_claim,
     save_progress,
@@ -39,6 +40,8 @@ from storage.types import utcnow
 logger = logging.getLogger("maturity_bot.scheduler")
 
 SEND_DUE_JOB = "send-due"
+ONE_OFF_TRIES = 3
+ONE_OFF_RETRY_AFTER = timedelta(minutes=10)
 EXPIRE_JOB = "expire-checkins"
 CLEANUP_JOB = "forget-old-events"
 
@@ -208,6 +211,14 @@ class Sender:
             finish_claim(
                 session=session, claim_id=claim_id, outcome=outcome.status, detail=outcome.detail
             )
+            # A one-off (a reminder) that failed is tried again shortly, a few times, rather
+            # than lost; the new due minute is a new period, hence a new claim.
+            if (
+                outcome.status == ClaimOutcome.FAILED
+                and next_due is None
+                and failed_claims(session=session, schedule_id=schedule.id) < ONE_OFF_TRIES
+            ):
+                next_due = now + ONE_OFF_RETRY_AFTER
             advance(
                 session=session,
                 schedule_id=schedule.id,

@@ -130,6 +130,11 @@ class Settings(BaseSettings):
                     "SLACK_BOT_TOKEN is not set (or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET "
                     "for multi-workspace OAuth)"
                 )
+        if self.uses_oauth and self.runbook_fetch_allow_hosts.strip():
+            raise SettingsError(
+                "RUNBOOK_FETCH_ALLOW_HOSTS cannot be used with SLACK_CLIENT_ID (multi-workspace "
+                "OAuth): every installed workspace could read files from those internal hosts"
+            )
         if (self.slack_client_id is None) != (self.slack_client_secret is None):
             missing = (
                 "SLACK_CLIENT_SECRET" if self.slack_client_secret is None else "SLACK_CLIENT_ID"

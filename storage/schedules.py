@@ -14,7 +14,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from storage.models import Claim, Schedule
+from storage.models import Claim, ClaimOutcome, Schedule
 from storage.types import utcnow
 
 DEFAULT_LEASE = timedelta(minutes=10)
@@ -150,6 +150,17 @@ def save_progress(
         .where(col(Claim.id) == claim_id)
         .values(progress=progress, lease_until=utcnow() + lease)
         .execution_options(synchronize_session=False)
+    )
+
+
+def failed_claims(*, session: Session, schedule_id: int) -> int:
+    """How many sends of this schedule ended in failure (to bound retries of a one-off)."""
+    return len(
+        session.exec(
+            select(Claim.id).where(
+                Claim.schedule_id == schedule_id, Claim.outcome == ClaimOutcome.FAILED
+            )
+        ).all()
     )
 
 

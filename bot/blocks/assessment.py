@@ -27,7 +27,7 @@ from conversations.explain import CriterionProgress, Explanation
 from conversations.model import Question, QuestionKind, Section
 from conversations.nudges import Nudge
 from conversations.scoring import Status
-from conversations.text import escape_mrkdwn, truncate
+from conversations.text import escape_and_truncate, escape_mrkdwn, truncate
 
 SECTION_LABELS = {
     Section.CRITERIA: "Where you are",
@@ -147,10 +147,11 @@ def _criterion_line(p: CriterionProgress) -> str:
 
 
 def nudge_block(nudge: Nudge, *, record_id: int | None) -> SectionBlock:
+    # Each part is cut before escaping, so an entity like &amp; is never split.
     text = (
-        f":bulb: *{escape_mrkdwn(nudge.title)}*\n"
-        f"{escape_mrkdwn(nudge.seen)} {escape_mrkdwn(nudge.why)}\n"
-        f"*Next:* {escape_mrkdwn(nudge.action)}"
+        f":bulb: *{escape_and_truncate(nudge.title, 150)}*\n"
+        f"{escape_and_truncate(nudge.seen, 1200)} {escape_and_truncate(nudge.why, 800)}\n"
+        f"*Next:* {escape_and_truncate(nudge.action, 700)}"
     )
     accessory = None
     if record_id is not None:
@@ -161,7 +162,7 @@ def nudge_block(nudge: Nudge, *, record_id: int | None) -> SectionBlock:
         )
     return SectionBlock(
         block_id=nudge.block_id,
-        text=MarkdownTextObject(text=truncate(text, 3000)),
+        text=MarkdownTextObject(text=text),
         accessory=accessory,
     )
 

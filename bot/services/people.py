@@ -4,6 +4,8 @@ the workspace (admins may change what others set up)."""
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -20,8 +22,32 @@ class Person:
     is_admin: bool = False
 
 
+CACHE_S = 600.0
+_cache: dict[str, tuple[float, Person]] = {}
+_lock = threading.Lock()
+
+
 def lookup(client: WebClient, user_id: str) -> Person:
-    """users.info, reduced to what we use; a failed lookup means UTC and no admin rights."""
+    """users.info, reduced to what we use; a failed lookup means UTC and no admin rights.
+
+    Answers are kept for 10 minutes per token and user: a permission check may run before a
+    modal's acknowledgement, where a 429 retry must not eat Slack's 3 seconds.
+    """
+    key = f"{client.token}:{user_id}"
+    now = time.monotonic()
+    with _lock:
+        hit = _cache.get(key)
+    if hit is not None and now - hit[0] < CACHE_S:
+        return hit[1]
+    person = _fetch(client, user_id)
+    with _lock:
+        if len(_cache) > 10_000:
+            _cache.clear()
+        _cache[key] = (now, person)
+    return person
+
+
+def _fetch(client: WebClient, user_id: str) -> Person:
     try:
         user = client.users_info(user=user_id)["user"]
     except (SlackApiError, KeyError, TypeError):

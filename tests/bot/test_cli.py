@@ -98,3 +98,29 @@ def test_oauth_needs_both_halves() -> None:
     settings = load_settings(slack_client_id="123.456", slack_signing_secret="s")
     with pytest.raises(SettingsError, match="SLACK_CLIENT_SECRET"):
         settings.require("http")
+
+
+def test_the_fetch_allow_list_is_refused_for_multi_workspace_installs() -> None:
+    settings = load_settings(
+        slack_client_id="1.2",
+        slack_client_secret="s",
+        slack_signing_secret="x",
+        runbook_fetch_allow_hosts="git.internal",
+    )
+    with pytest.raises(SettingsError, match="RUNBOOK_FETCH_ALLOW_HOSTS"):
+        settings.require("http")
+
+
+def test_people_lookups_are_cached_per_token_and_user() -> None:
+    from slack_sdk import WebClient
+
+    from bot.services import people
+    from bot.standin import SlackStandIn
+
+    with SlackStandIn() as standin:
+        standin.add_user("U0CACHE", name="c", tz="Europe/Berlin", is_admin=True)
+        client = WebClient(token=standin.bot_token, base_url=standin.api_url)
+        first = people.lookup(client, "U0CACHE")
+        second = people.lookup(client, "U0CACHE")
+        assert first == second == people.Person("U0CACHE", "Europe/Berlin", True)
+        assert len(standin.calls_to("users.info")) == 1
