@@ -74,3 +74,14 @@ def sqlite_engine(sqlite_url: str) -> Iterator[Engine]:
         yield eng
     finally:
         eng.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_people_cache() -> Iterator[None]:
+    """users.info answers are cached per token and user; every test starts without them
+    (the stand-in's token is the same in every test)."""
+    from bot.services import people
+
+    people.forget()
+    yield
+    people.forget()

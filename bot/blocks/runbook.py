@@ -601,36 +601,43 @@ def preview_modal(p: Preview, state: PreviewState) -> dict[str, Any]:
     ).to_dict()
 
 
-def paste_modal(team_name: str, metadata: str) -> dict[str, Any]:
+def _question_modal(
+    callback_id: str, title: str, submit: str, metadata: str, intro: str, field: Block
+) -> dict[str, Any]:
+    """A modal that says one thing and asks one thing."""
     return View(
         type="modal",
-        callback_id=CallbackId.RUNBOOK_PASTE,
-        title="Paste a runbook",
-        submit="Preview",
+        callback_id=callback_id,
+        title=title,
+        submit=submit,
         close="Cancel",
         private_metadata=metadata,
-        blocks=[
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text=f"Steps for *{name(team_name)}*'s runbook. You'll see what I found, with "
-                    "a guess of how often each step runs, before anything is saved."
-                )
-            ),
-            InputBlock(
-                block_id=BlockId.RUNBOOK_TEXT,
-                label="Your runbook",
-                element=PlainTextInputElement(
-                    action_id=ActionId.RUNBOOK_INPUT,
-                    multiline=True,
-                    max_length=PASTE_MAX,
-                    placeholder="1. Drain the node (10 min)  2. Patch and reboot  3. Check it",
-                ),
-                hint="Markdown or plain text: numbered or bulleted steps, headings for sections. A "
-                "step with a code block or a line starting with $ counts as scripted already. "
-                f"Longer than {PASTE_MAX:,} characters? Use {COMMAND} runbook import <URL>.",
-            ),
-        ],
+        blocks=[SectionBlock(text=MarkdownTextObject(text=intro)), field],
     ).to_dict()
+
+
+def paste_modal(team_name: str, metadata: str) -> dict[str, Any]:
+    return _question_modal(
+        CallbackId.RUNBOOK_PASTE,
+        "Paste a runbook",
+        "Preview",
+        metadata,
+        f"Steps for *{name(team_name)}*'s runbook. You'll see what I found, with "
+        "a guess of how often each step runs, before anything is saved.",
+        InputBlock(
+            block_id=BlockId.RUNBOOK_TEXT,
+            label="Your runbook",
+            element=PlainTextInputElement(
+                action_id=ActionId.RUNBOOK_INPUT,
+                multiline=True,
+                max_length=PASTE_MAX,
+                placeholder="1. Drain the node (10 min)  2. Patch and reboot  3. Check it",
+            ),
+            hint="Markdown or plain text: numbered or bulleted steps, headings for sections. A "
+            "step with a code block or a line starting with $ counts as scripted already. "
+            f"Longer than {PASTE_MAX:,} characters? Use {COMMAND} runbook import <URL>.",
+        ),
+    )
 
 
 def notice_modal(text: str, title: str = "Runbook") -> dict[str, Any]:
@@ -805,80 +812,56 @@ def form_modal(values: FormValues, *, team_name: str, metadata: str, new: bool) 
 
 
 def date_modal(initial: date, metadata: str, what: str) -> dict[str, Any]:
-    return View(
-        type="modal",
-        callback_id=CallbackId.RUNBOOK_REMIND_DATE,
-        title="Remind me on…",
-        submit="Remind me",
-        close="Cancel",
-        private_metadata=metadata,
-        blocks=[
-            SectionBlock(
-                text=MarkdownTextObject(text=f"I'll DM you about {what} at 09:00 your time.")
+    return _question_modal(
+        CallbackId.RUNBOOK_REMIND_DATE,
+        "Remind me on…",
+        "Remind me",
+        metadata,
+        f"I'll DM you about {what} at 09:00 your time.",
+        InputBlock(
+            block_id=BlockId.RUNBOOK_DATE,
+            label="Which day",
+            element=DatePickerElement(
+                action_id=ActionId.RUNBOOK_INPUT, initial_date=initial.isoformat()
             ),
-            InputBlock(
-                block_id=BlockId.RUNBOOK_DATE,
-                label="Which day",
-                element=DatePickerElement(
-                    action_id=ActionId.RUNBOOK_INPUT, initial_date=initial.isoformat()
-                ),
-            ),
-        ],
-    ).to_dict()
+        ),
+    )
 
 
 def scripted_modal(title: str, metadata: str, url: str = "") -> dict[str, Any]:
-    return View(
-        type="modal",
-        callback_id=CallbackId.RUNBOOK_SCRIPTED,
-        title="Scripted ✓",
-        submit="Save",
-        close="Cancel",
-        private_metadata=metadata,
-        blocks=[
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text=f"Nice work on {q(title)}! Where does the script live?"
-                )
-            ),
-            InputBlock(
-                block_id=BlockId.RUNBOOK_SCRIPT_URL,
-                label="Link to the script",
-                element=UrlInputElement(
-                    action_id=ActionId.RUNBOOK_INPUT, initial_value=url or None
-                ),
-                hint="The file in version control, or the pipeline job that runs it: where a "
-                "newcomer will find it.",
-            ),
-        ],
-    ).to_dict()
+    return _question_modal(
+        CallbackId.RUNBOOK_SCRIPTED,
+        "Scripted ✓",
+        "Save",
+        metadata,
+        f"Nice work on {q(title)}! Where does the script live?",
+        InputBlock(
+            block_id=BlockId.RUNBOOK_SCRIPT_URL,
+            label="Link to the script",
+            element=UrlInputElement(action_id=ActionId.RUNBOOK_INPUT, initial_value=url or None),
+            hint="The file in version control, or the pipeline job that runs it: where a "
+            "newcomer will find it.",
+        ),
+    )
 
 
 def keep_manual_modal(title: str, metadata: str) -> dict[str, Any]:
-    return View(
-        type="modal",
-        callback_id=CallbackId.RUNBOOK_KEEP_MANUAL,
-        title="Keep it manual",
-        submit="Save",
-        close="Cancel",
-        private_metadata=metadata,
-        blocks=[
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text=f"Fine by me: some jobs are cheaper by hand. Why keep {q(title)} manual? "
-                    "I'll stop reminding you about it."
-                )
-            ),
-            _text_input(
-                BlockId.RUNBOOK_REASON,
-                "Why",
-                "",
-                max_length=NOTE_MAX,
-                multiline=True,
-                placeholder="It runs once a year and the checklist does the job.",
-            ),
-        ],
-    ).to_dict()
+    return _question_modal(
+        CallbackId.RUNBOOK_KEEP_MANUAL,
+        "Keep it manual",
+        "Save",
+        metadata,
+        f"Fine by me: some jobs are cheaper by hand. Why keep {q(title)} manual? "
+        "I'll stop reminding you about it.",
+        _text_input(
+            BlockId.RUNBOOK_REASON,
+            "Why",
+            "",
+            max_length=NOTE_MAX,
+            multiline=True,
+            placeholder="It runs once a year and the checklist does the job.",
+        ),
+    )
 
 
 def reminder_blocks(

@@ -63,3 +63,9 @@ def _fetch(client: WebClient, user_id: str) -> Person:
         tz=tz,
         is_admin=bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")),
     )
+
+
+def forget() -> None:
+    """Drop every cached answer (tests; or after a user changed their profile)."""
+    with _lock:
+        _cache.clear()
