@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import BoltContext
 
 from bot.ids import ActionId
-from bot.services.assessment import Where
+from bot.services.context import Where
 
 
 def _team(context: BoltContext, body: dict[str, Any]) -> tuple[str, str | None]:

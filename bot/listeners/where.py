@@ -6,7 +6,7 @@ from typing import Any
 
 from slack_bolt import BoltContext
 
-from bot.services.assessment import Reply, Where
+from bot.services.context import Reply, Where
 
 
 def _team(context: BoltContext, body: dict[str, Any]) -> tuple[str, str | None]:

@@ -32,6 +32,8 @@ from bot.blocks.assessment import (
 from bot.deps import Deps
 from bot.errors import UserFacingError
 from bot.ids import COMMAND
+from bot.services.context import Reply, Where, workspace_id_for
+from bot.services.teams import resolve_team
 from conversations.assessment import InvalidAnswer, Result, apply_answer, next_step
 from conversations.model import CRITERIA, TARGET_LEVEL, Question, question
 from conversations.nudges import COOLDOWNS, Nudge
@@ -55,9 +57,6 @@ from storage.models import Assessment, AssessmentStatus, CriterionState, Team
 from storage.nudges import recently_dismissed, record_nudge
 from storage.types import utcnow
 from storage.workspaces import (
-    get_or_create_channel_team,
-    get_or_create_named_team,
-    get_or_create_workspace,
     get_team,
 )
 
@@ -74,33 +73,6 @@ STATE_FOR = {
     Status.NOT_MET: CriterionState.NOT_MET,
     Status.UNKNOWN: CriterionState.UNKNOWN,
 }
-
-
-@dataclass(frozen=True)
-class Where:
-    """Who acts, in which workspace and channel (plain values from the payload)."""
-
-    team_id: str
-    enterprise_id: str | None
-    user_id: str
-    channel_id: str = ""
-    channel_name: str = ""
-
-
-@dataclass
-class Reply:
-    """What to tell the person, ephemerally, where they acted."""
-
-    text: str
-    blocks: list[dict] = field(default_factory=list)
-
-
-def workspace_id_for(session: Session, where: Where) -> int:
-    ws = get_or_create_workspace(
-        session=session, slack_team_id=where.team_id, enterprise_id=where.enterprise_id
-    )
-    assert ws.id is not None
-    return ws.id
 
 
 def known_facts(session: Session, workspace_id: int, team_id: int) -> dict[str, str]:
@@ -133,7 +105,9 @@ def start(deps: Deps, client: WebClient, where: Where, team_name: str | None) ->
         )
     with session_scope(deps.engine) as session:
         ws = workspace_id_for(session, where)
-        team = _resolve_team(session, ws, where, team_name)
+        team = resolve_team(
+            session, ws, where, team_name, example=f"{COMMAND} assess Payments Platform"
+        )
         existing = open_assessment(
             session=session, workspace_id=ws, team_id=team.id or 0, user_id=where.user_id
         )
@@ -150,27 +124,6 @@ def start(deps: Deps, client: WebClient, where: Where, team_name: str | None) ->
     return Reply(
         text=f"I've sent you a DM to check in on {team_name_saved}. "
         "It takes a few minutes; your answers are saved as you go."
-    )
-
-
-def _resolve_team(session: Session, ws: int, where: Where, team_name: str | None) -> Team:
-    if team_name:
-        try:
-            return get_or_create_named_team(
-                session=session,
-                workspace_id=ws,
-                name=team_name,
-                channel_id=None if where.channel_id.startswith("D") else where.channel_id,
-                user_id=where.user_id,
-            )
-        except ValueError as exc:
-            raise UserFacingError("A team needs a name with at least one letter.") from exc
-    return get_or_create_channel_team(
-        session=session,
-        workspace_id=ws,
-        channel_id=where.channel_id,
-        channel_name=where.channel_name or where.channel_id,
-        user_id=where.user_id,
     )
 
 

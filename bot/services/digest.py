@@ -37,7 +37,7 @@ from bot.schedule_times import (
 )
 from bot.scheduler import Due, Kind, Outcome, Sender, register_kind
 from bot.services import people
-from bot.services.assessment import Reply, Where, workspace_id_for
+from bot.services.context import Reply, Where, workspace_id_for
 from bot.services.runbook import domain as runbook_domain
 from bot.slack_limits import ChannelPacer
 from conversations.digest import (

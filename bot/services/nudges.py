@@ -8,7 +8,7 @@ from slack_sdk import WebClient
 
 from bot.deps import Deps
 from bot.errors import UserFacingError
-from bot.services.assessment import Reply, Where, workspace_id_for
+from bot.services.context import Reply, Where, workspace_id_for
 from conversations.nudges import COOLDOWNS, NudgeId
 from storage.db import session_scope
 from storage.nudges import dismiss_nudge

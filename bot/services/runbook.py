@@ -40,8 +40,8 @@ from bot.deps import Deps
 from bot.errors import UserFacingError
 from bot.ids import COMMAND, ActionId, BlockId
 from bot.runbook_times import local_phrase
-from bot.services import people
-from bot.services.assessment import Reply, Where, workspace_id_for
+from bot.services import people, teams
+from bot.services.context import Reply, Where, workspace_id_for
 from conversations.model import DEPLOYS_PER_DAY
 from conversations.runbook import (
     DEFAULT_DEPLOYS_PER_DAY,
@@ -76,9 +76,6 @@ from storage.runbook import (
     update_operation,
 )
 from storage.workspaces import (
-    find_team_by_name,
-    get_or_create_channel_team,
-    get_or_create_named_team,
     get_team,
 )
 
@@ -122,44 +119,21 @@ def read_metadata(raw: str | None) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def in_dm(where: Where) -> bool:
-    return where.channel_id.startswith("D")
-
-
 def resolve_team(
     session: Session, ws: int, where: Where, team_name: str | None, *, create: bool = True
 ) -> Team:
-    """The team a command is about: the one named, else the channel's own."""
-    if team_name:
-        cleaned = " ".join(team_name.split())
-        if not has_words(cleaned):
-            raise UserFacingError("A team needs a name with at least one letter.")
-        if not create:
-            found = find_team_by_name(session=session, workspace_id=ws, name=cleaned)
-            if found is None:
-                raise UserFacingError(
-                    f"I don't know a team called {escape_mrkdwn(truncate(cleaned, 80))} yet. "
-                    f"Add its first operation with `{COMMAND} runbook add "
-                    f'"…" weekly 30m {escape_mrkdwn(truncate(cleaned, 80))}`.'
-                )
-            return found
-        return get_or_create_named_team(
-            session=session,
-            workspace_id=ws,
-            name=cleaned,
-            channel_id=None if in_dm(where) else where.channel_id or None,
-            user_id=where.user_id,
-        )
-    if in_dm(where) or not where.channel_id:
-        raise UserFacingError(
-            f"Which team? Here in our DM, name it: `{COMMAND} runbook Payments Platform`."
-        )
-    return get_or_create_channel_team(
-        session=session,
-        workspace_id=ws,
-        channel_id=where.channel_id,
-        channel_name=where.channel_name or where.channel_id,
-        user_id=where.user_id,
+    """The team a runbook command is about: the one named, else the channel's own."""
+    shown = escape_mrkdwn(truncate(" ".join((team_name or "").split()), 80))
+    return teams.resolve_team(
+        session,
+        ws,
+        where,
+        team_name,
+        create=create,
+        example=f"{COMMAND} runbook Payments Platform",
+        unknown_hint=(
+            f'Add its first operation with `{COMMAND} runbook add "…" weekly 30m {shown}`.'
+        ),
     )
 
 

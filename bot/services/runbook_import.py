@@ -35,7 +35,7 @@ from bot.deps import Deps
 from bot.errors import UserFacingError
 from bot.ids import ActionId, BlockId
 from bot.runbook_fetch import FetchError, fetch_runbook
-from bot.services.assessment import Reply, Where, workspace_id_for
+from bot.services.context import Reply, Where, workspace_id_for
 from bot.services.runbook import (
     load_page,
     metadata,

@@ -40,7 +40,7 @@ from bot.runbook_times import in_days, local_phrase, local_today, next_monday, o
 from bot.schedule_times import ScheduleError
 from bot.scheduler import Due, Kind, Outcome, register_kind
 from bot.services import people
-from bot.services.assessment import Reply, Where, workspace_id_for
+from bot.services.context import Reply, Where, workspace_id_for
 from bot.services.runbook import (
     check_url,
     deploys_per_day,

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from bot.deps import Deps, deps_of
 from bot.listeners.where import from_action, id_suffix, tell
 from bot.services import assessment
-from bot.services.assessment import Reply, Where
+from bot.services.context import Reply, Where
 
 
 def handle_answer(

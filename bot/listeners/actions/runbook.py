@@ -9,23 +9,13 @@ from slack_sdk import WebClient
 
 from bot.deps import deps_of
 from bot.listeners.runbook_payloads import first_id, row_id
-from bot.listeners.where import from_action
+from bot.listeners.where import from_action, tell
 from bot.services import runbook, runbook_import, runbook_reminders
-from bot.services.assessment import Reply
+from bot.services.context import Reply
 
 
 def _replace(respond: Respond, reply: Reply) -> None:
     respond(text=reply.text, blocks=reply.blocks or None, replace_original=True)
-
-
-def _tell(respond: Respond, reply: Reply | None) -> None:
-    if reply is not None and reply.text:
-        respond(
-            text=reply.text,
-            blocks=reply.blocks or None,
-            response_type="ephemeral",
-            replace_original=False,
-        )
 
 
 def handle_remind(
@@ -114,7 +104,7 @@ def handle_remove(
     if replaces:
         _replace(respond, reply)
     else:
-        _tell(respond, reply)
+        tell(respond, reply)
 
 
 def handle_paste(

@@ -13,7 +13,7 @@ from bot.deps import Deps, deps_of
 from bot.ids import COMMAND
 from bot.listeners.where import from_command
 from bot.services import assessment, board, digest, runbook
-from bot.services.assessment import Reply, Where
+from bot.services.context import Reply, Where
 
 
 def handle_maturity(

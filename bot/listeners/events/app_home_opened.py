@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from bot.blocks.home import home_view
 from bot.deps import deps_of
 from bot.listeners.where import from_event
-from bot.services.assessment import workspace_id_for
+from bot.services.context import workspace_id_for
 from bot.services.digest import build_for
 from storage.db import session_scope
 from storage.types import utcnow

@@ -12,6 +12,7 @@ from bot.deps import deps_of
 from bot.ids import COMMAND
 from bot.listeners.where import from_event
 from bot.services import assessment
+from bot.services.context import Reply
 
 MAX_TYPED = 500
 
@@ -23,7 +24,7 @@ def handle_message_im(event: dict[str, Any], client: WebClient, context: BoltCon
     text = str(event.get("text") or "")[:MAX_TYPED]
     reply = assessment.typed_answer(deps_of(context), client, where, text)
     if reply is None:
-        reply = assessment.Reply(
+        reply = Reply(
             text=f"I mostly talk through buttons. Try `{COMMAND} assess` in your team's channel "
             f"to check in, or `{COMMAND} help` to see everything I can do."
         )

@@ -21,7 +21,7 @@ from bot.errors import UserFacingError
 from bot.ids import BlockId
 from bot.listeners.runbook_payloads import field, from_view, text_field, values_of
 from bot.services import runbook, runbook_import, runbook_reminders
-from bot.services.assessment import Reply, Where
+from bot.services.context import Reply, Where
 from bot.services.runbook import URL, form_request, parse_form, read_metadata, tell
 from conversations.runbook import RunbookParseError
 
