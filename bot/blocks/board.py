@@ -56,7 +56,15 @@ def board_blocks(
     name = escape_mrkdwn(truncate(team_name, 80))
     blocks: list[Block] = [
         HeaderBlock(text=truncate(f"Criteria board · {team_name}", 150)),
-        ContextBlock(elements=[MarkdownTextObject(text=f"*{name}* is at {level_phrase(level)}")]),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text=f"*{name}* is at {level_phrase(level)}"
+                    if level is not None
+                    else f"*{name}* has not been assessed yet"
+                )
+            ]
+        ),
     ]
     for step in STEPS:
         lines = []

@@ -359,3 +359,17 @@ def test_the_criteria_board_shows_status_who_and_when(harness) -> None:
     alice.command('board "<!channel> crew"')
     refusal = ephemeral_texts(harness.standin)[-1]
     assert "I don't know a team called" in refusal and "<!channel>" not in refusal
+
+
+def test_a_board_before_any_checkin_says_so(harness) -> None:
+    from storage.workspaces import get_or_create_channel_team, get_or_create_workspace
+
+    with session_scope(harness.engine) as s:
+        ws = get_or_create_workspace(session=s, slack_team_id=harness.standin.team_id)
+        get_or_create_channel_team(
+            session=s, workspace_id=ws.id, channel_id="C0PLATFORM", channel_name="platform"
+        )
+    harness.user().command("board")
+    text = str(harness.standin.ephemerals()[-1]["blocks"])
+    assert "*platform* has not been assessed yet" in text
+    assert "not answered yet" in text
