@@ -70,19 +70,3 @@ def recently_dismissed(
         )
     ).first()
     return row is not None
-
-
-def nudges_since(
-    *, session: Session, workspace_id: int, team_id: int, since: datetime
-) -> list[NudgeRecord]:
-    return list(
-        session.exec(
-            select(NudgeRecord)
-            .where(
-                NudgeRecord.workspace_id == workspace_id,
-                NudgeRecord.team_id == team_id,
-                col(NudgeRecord.created_at) >= since,
-            )
-            .order_by(col(NudgeRecord.created_at))
-        )
-    )

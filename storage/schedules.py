@@ -51,12 +51,6 @@ def create_schedule(
     return row
 
 
-def get_schedule(*, session: Session, workspace_id: int, schedule_id: int) -> Schedule | None:
-    return session.exec(
-        select(Schedule).where(Schedule.workspace_id == workspace_id, Schedule.id == schedule_id)
-    ).first()
-
-
 def schedules_of(
     *,
     session: Session,

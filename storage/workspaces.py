@@ -8,7 +8,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from storage.models import Team, Workspace
-from storage.types import utcnow
 
 TEAM_NAME_MAX = 80
 
@@ -132,14 +131,4 @@ def get_or_create_named_team(
         found = find_team_by_name(session=session, workspace_id=workspace_id, name=cleaned)
         assert found is not None
         return found
-    return team
-
-
-def set_team_level(*, session: Session, workspace_id: int, team_id: int, level: int) -> Team:
-    team = get_team(session=session, workspace_id=workspace_id, team_id=team_id)
-    if team is None:
-        raise LookupError(f"team {team_id} not found in this workspace")
-    team.level = level
-    team.updated_at = utcnow()
-    session.add(team)
     return team
