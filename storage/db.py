@@ -5,6 +5,13 @@ SQLite runs in WAL mode with a generous ``busy_timeout``, and every transaction 
 half-way when it tries to upgrade a read lock (the classic "database is locked" error under
 concurrent writers). PostgreSQL gets ``pool_pre_ping`` so connections dropped by a restart
 or a load balancer are replaced transparently.
+
+A database that stops answering must not hang the bot: on PostgreSQL every connection
+attempt, every statement (on the server, ``statement_timeout``) and every wait for the
+server's answer (on the client, :class:`BoundedConnection` — a network partition or a
+stalled proxy is never noticed by the server) has a deadline, and a checkout from the pool
+waits at most :data:`POOL_TIMEOUT_S`. The error that follows is answered "try again", and
+the pool replaces the dead connection once the database is back.
 """
 
 from __future__ import annotations
@@ -20,9 +27,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+PG_CONNECT_TIMEOUT_S = 3  # libpq's minimum is 2
+PG_STATEMENT_TIMEOUT_MS = 5_000
+POOL_TIMEOUT_S = 3.0
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
+def make_engine(url: str, *, echo: bool = False, bounded: bool = True) -> Engine:
+    """The engine for ``url``. ``bounded=False`` (migrations) lifts the statement and answer
+    deadlines: building an index on a large table may take longer than a request may."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(
@@ -32,14 +44,34 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         )
         _configure_sqlite(engine)
         return engine
-    return create_engine(
+    engine = create_engine(
         url,
         echo=echo,
         pool_pre_ping=True,
         pool_size=10,
-        max_overflow=10,
+        max_overflow=20,
         pool_recycle=1800,
+        pool_timeout=POOL_TIMEOUT_S,
+        connect_args={
+            "connect_timeout": PG_CONNECT_TIMEOUT_S,
+            "options": f"-c statement_timeout={PG_STATEMENT_TIMEOUT_MS if bounded else 0}",
+            # A peer that vanished without a reset is noticed by TCP too.
+            "keepalives": 1,
+            "keepalives_idle": 10,
+            "keepalives_interval": 3,
+            "keepalives_count": 3,
+        },
     )
+
+    if not bounded:
+        return engine
+    from storage.pg import BoundedConnection  # psycopg is imported for PostgreSQL only
+
+    @event.listens_for(engine, "do_connect")
+    def _bounded(_dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        return BoundedConnection.connect(*cargs, **cparams)
+
+    return engine
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -40,7 +40,7 @@ def run_migrations_online() -> None:
     if connectable is not None:
         _run(connectable)
         return
-    engine = make_engine(_url())
+    engine = make_engine(_url(), bounded=False)
     try:
         with engine.connect() as connection:
             _run(connection)
