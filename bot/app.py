@@ -6,20 +6,24 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
 from bot.deps import Deps
-from bot.errors import register_error_handler
 from bot.listeners import register_listeners
 from bot.oauth import oauth_settings
+from bot.services.context import Reply
 from bot.settings import Settings
+from bot.slack.answer import tell
+from bot.slack.errors import register_error_handler
+from bot.slack.verify import RequestVerification
+from bot.slack.work import Work
 from bot.slack_client import build_client
-from storage.db import make_engine, session_scope
-from storage.events import first_delivery
+from storage.db import make_engine
 
 logger = logging.getLogger("maturity_bot")
 
@@ -34,6 +38,9 @@ class _QuietTokenWarning(logging.Filter):
 
 logger.addFilter(_QuietTokenWarning())
 
+LISTENER_THREADS = 16
+WORK_THREADS = 16
+
 
 def build_app(
     settings: Settings,
@@ -44,11 +51,13 @@ def build_app(
 ) -> App:
     """Build the Bolt app with every listener and the global error handler.
 
-    ``process_before_response`` is for FaaS-like hosts; normal serving acks first and
-    finishes the listener on Bolt's thread pool.
+    ``process_before_response`` is for FaaS-like hosts, the shell and in-process tests:
+    each request's work then runs before its response. Normal serving acknowledges first
+    and does the work on a pool of its own (:mod:`bot.slack.work`).
     """
     engine = engine or make_engine(settings.database_url)
-    deps = Deps(settings=settings, engine=engine)
+    work = Work(threads=0 if process_before_response else WORK_THREADS)
+    deps = Deps(settings=settings, engine=engine, work=work)
     signing_secret = (
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     )
@@ -63,8 +72,18 @@ def build_app(
         signing_secret=signing_secret,
         client=client or build_client(settings),
         token_verification_enabled=False,
-        request_verification_enabled=signing_secret is not None,
+        # Ours instead of Bolt's: it cannot raise on odd headers, it logs a bounded prefix
+        # of a refused body, and it marks verified requests for the error handler.
+        request_verification_enabled=False,
+        before_authorize=RequestVerification(signing_secret),
         process_before_response=process_before_response,
+        # Listeners only acknowledge and hand their work to ``work``: this pool never
+        # waits on Slack or the database, so it is never too busy to acknowledge.
+        listener_executor=ThreadPoolExecutor(
+            max_workers=LISTENER_THREADS, thread_name_prefix="listener"
+        ),
+        # An unknown button or a stray event is answered 200 by the error handler, not 404.
+        raise_error_for_unhandled_request=True,
         **oauth,
     )
 
@@ -73,17 +92,14 @@ def build_app(
         context["deps"] = deps
         next()
 
-    @app.middleware
-    def drop_event_retries(body: dict[str, Any], next: Any) -> Any:
-        """Slack redelivers an event it thinks we missed; act on each ``event_id`` once."""
-        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id:
-            with session_scope(engine) as session:
-                if not first_delivery(session=session, event_id=str(event_id)):
-                    logger.info("dropping redelivered event %s", event_id)
-                    return BoltResponse(status=200, body="")
-        return next()
+    def tell_later(body: dict[str, Any], client: WebClient, reply: Reply) -> None:
+        """Answer off the request thread: the response_url, or a DM for a modal."""
+        user = str((body.get("user") or {}).get("id") or body.get("user_id") or "")
+        urls = body.get("response_urls") or []
+        url = str(body.get("response_url") or (urls[0].get("response_url") if urls else ""))
+        if user and (url or body.get("type") == "view_submission"):
+            work.submit(lambda: tell(client, user, url, reply, replace=False))
 
     register_listeners(app)
-    register_error_handler(app)
+    register_error_handler(app, tell_later)
     return app

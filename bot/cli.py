@@ -112,14 +112,20 @@ def _cmd_digest_send(args: argparse.Namespace, settings: Settings) -> int:
     from storage.schedules import due_schedules
     from storage.types import utcnow
 
+    if args.now and not args.channel:
+        print("maturity-bot: digest send --now needs --channel", file=sys.stderr)
+        return EXIT_CONFIG
+    if not args.dry_run:
+        settings.require("post")
     upgrade(settings.database_url)
     sender = build_sender(settings, make_engine(settings.database_url))
     if args.now:
-        if not args.channel:
-            print("maturity-bot: digest send --now needs --channel", file=sys.stderr)
-            return EXIT_CONFIG
-        print(send_now(sender, args.channel, dry_run=args.dry_run))
-        return 0
+        sent = send_now(sender, args.channel, dry_run=args.dry_run)
+        print(
+            sent.message if sent.ok else f"maturity-bot: {sent.message}",
+            file=None if sent.ok else sys.stderr,
+        )
+        return 0 if sent.ok else 1
     wanted = args.channel
     if args.dry_run:
         with session_scope(sender.deps.engine) as session:
@@ -190,11 +196,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         settings = load_settings()
-        logging.basicConfig(
-            level=settings.log_level,
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        )
-        logging.getLogger("alembic").setLevel(logging.WARNING)
+        from bot.slack.logs import configure
+
+        configure(settings.log_level)
         return int(args.handler(args, settings))
     except SettingsError as exc:
         print(f"maturity-bot: {exc}", file=sys.stderr)

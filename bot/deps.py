@@ -1,19 +1,22 @@
-"""What listeners and jobs share: settings and the database engine (never a session)."""
+"""What listeners and jobs share: settings, the database engine (never a session), and the
+pool that runs a request's work after its acknowledgement."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.engine import Engine
 
 from bot.settings import Settings
+from bot.slack.work import Work
 
 
 @dataclass(frozen=True)
 class Deps:
     settings: Settings
     engine: Engine
+    work: Work = field(default_factory=lambda: Work(threads=0))
 
 
 def deps_of(context: Any) -> Deps:

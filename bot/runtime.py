@@ -51,9 +51,9 @@ def _installed_token(settings: Settings, engine: Engine, workspace_id: int) -> s
 
 def start_background(settings: Settings, engine: Engine) -> BackgroundScheduler:
     sender = build_sender(settings, engine)
-    client = sender.client_for(0)
     return start_scheduler(
         sender.deps,
         sender,
-        housekeeping=lambda: assessment.expire_idle(sender.deps, client),
+        # Each workspace's notes go out with that workspace's own token.
+        housekeeping=lambda: assessment.expire_idle(sender.deps, sender.client_for),
     )

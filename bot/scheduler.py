@@ -33,6 +33,7 @@ from storage.schedules import (
     failed_claims,
     finish_claim,
     get_claim,
+    release_claim,
     save_progress,
 )
 from storage.types import utcnow
@@ -147,7 +148,7 @@ class Sender:
                 break
             report, next_due = self.send_one(schedule, KINDS[schedule.kind], now)
             reports.append(report)
-            if next_due is None or report.outcome == "in-progress":
+            if next_due is None or report.outcome in ("in-progress", "retrying"):
                 break
             schedule.next_due_at = next_due
         return reports
@@ -191,21 +192,27 @@ class Sender:
             )
             outcome = Outcome(ClaimOutcome.SKIPPED, f"more than {handler.max_lateness} late")
         else:
+            due = Due(
+                self.deps,
+                self.client_for(schedule.workspace_id),
+                schedule,
+                period,
+                due_at,
+                now,
+                claim_id=claim_id,
+                progress=progress,
+            )
             try:
-                outcome = handler.send(
-                    Due(
-                        self.deps,
-                        self.client_for(schedule.workspace_id),
-                        schedule,
-                        period,
-                        due_at,
-                        now,
-                        claim_id=claim_id,
-                        progress=progress,
-                    )
-                )
-            except Exception as exc:  # recorded on the claim; the next period still runs
+                outcome = handler.send(due)
+            except Exception as exc:
                 logger.exception("sending %s schedule %s failed", schedule.kind, schedule.id)
+                if next_due is not None:
+                    # A recurring send (a digest) that broke off — Slack or the database
+                    # away — is given back, and the next sweep carries on from its
+                    # checkpoint, until it is too late for this period.
+                    with session_scope(self.deps.engine) as session:
+                        release_claim(session=session, claim_id=claim_id)
+                    return Report(schedule.id, schedule.kind, period, "retrying", str(exc)), None
                 outcome = Outcome(ClaimOutcome.FAILED, f"{type(exc).__name__}: {exc}")
         with session_scope(self.deps.engine) as session:
             finish_claim(

@@ -20,7 +20,7 @@ DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 _HOST = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.:-]{1,253})$")
 _DRIVERS = {"sqlite", "sqlite+pysqlite", "postgresql", "postgresql+psycopg"}
 
-Mode = Literal["socket", "http", "shell", "db"]
+Mode = Literal["socket", "http", "shell", "db", "post"]
 
 
 class SettingsError(Exception):
@@ -120,6 +120,11 @@ class Settings(BaseSettings):
                 raise SettingsError("SLACK_APP_TOKEN is not set: Socket Mode needs an xapp- token")
             if self.slack_bot_token is None:
                 raise SettingsError("SLACK_BOT_TOKEN is not set: Socket Mode needs an xoxb- token")
+        elif mode == "post" and self.slack_bot_token is None and not self.uses_oauth:
+            raise SettingsError(
+                "SLACK_BOT_TOKEN is not set: posting to Slack needs an xoxb- token (or "
+                "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for multi-workspace OAuth)"
+            )
         elif mode == "http":
             if self.slack_signing_secret is None:
                 raise SettingsError(

@@ -10,9 +10,10 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.settings import Settings
-from bot.slack_limits import GatedRateLimitHandler, WorkspaceGate
+from bot.slack_limits import CappedRateLimitHandler, GatedRateLimitHandler, WorkspaceGate
 
 WEB_API_TIMEOUT_S = 5
+INTERACTIVE_MAX_RETRY_AFTER_S = 3.0
 
 
 def build_client(
@@ -21,14 +22,16 @@ def build_client(
     """A WebClient against ``SLACK_API_URL`` that retries 429 (after ``Retry-After``),
     5xx answers and dropped connections a few times before giving up.
 
-    With a ``gate``, a 429 pauses every request sharing that gate (one workspace's senders).
+    With a ``gate`` (scheduled posts), a 429 pauses every request sharing that gate (one
+    workspace's senders) for as long as Slack asks. Without one (requests a person is
+    waiting on), a 429 is waited out only when it asks for a few seconds.
     """
     if token is None and settings.slack_bot_token is not None:
         token = settings.slack_bot_token.get_secret_value()
-    rate_limit = (
+    rate_limit: RateLimitErrorRetryHandler = (
         GatedRateLimitHandler(gate, max_retry_count=3)
         if gate is not None
-        else RateLimitErrorRetryHandler(max_retry_count=3)
+        else CappedRateLimitHandler(max_wait=INTERACTIVE_MAX_RETRY_AFTER_S)
     )
     return WebClient(
         token=token,

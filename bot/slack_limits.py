@@ -38,6 +38,44 @@ class WorkspaceGate:
             time.sleep(remaining)
 
 
+class CappedRateLimitHandler(RateLimitErrorRetryHandler):
+    """For calls a person is waiting on: a 429 is waited out only when Slack asks for at
+    most ``max_wait`` seconds; a longer ``Retry-After`` fails at once, and the person is
+    told to try again, instead of a worker thread sleeping for a minute."""
+
+    def __init__(self, max_wait: float = 3.0, max_retry_count: int = 1) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.max_wait = max_wait
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return (
+            response is not None
+            and response.status_code == 429
+            and _retry_after(response.headers) <= self.max_wait
+        )
+
+    def prepare_for_next_attempt(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        if response is None:
+            raise error  # type: ignore[misc]
+        state.next_attempt_requested = True
+        time.sleep(_retry_after(response.headers) + random.random() * 0.2)
+        state.increment_current_attempt()
+
+
 class GatedRateLimitHandler(RateLimitErrorRetryHandler):
     """slack_sdk's 429 handler, but the ``Retry-After`` closes the workspace's gate."""
 

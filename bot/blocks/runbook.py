@@ -535,7 +535,7 @@ class PreviewState:
             data = {}
         return cls(
             key=str(data.get("k", "")),
-            page=int(data.get("p", 0) or 0),
+            page=p if isinstance(p := data.get("p"), int) and 0 <= p < 10_000 else 0,
             codes=str(data.get("f", "")),
             response_url=str(data.get("r", "")),
             channel_id=str(data.get("c", "")),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -30,10 +30,10 @@ from bot.blocks.assessment import (
     to_dicts,
 )
 from bot.deps import Deps
-from bot.errors import UserFacingError
 from bot.ids import COMMAND
 from bot.services.context import Reply, Where, workspace_id_for
 from bot.services.teams import resolve_team
+from bot.slack.errors import UserFacingError
 from conversations.assessment import InvalidAnswer, Result, apply_answer, next_step
 from conversations.model import CRITERIA, TARGET_LEVEL, Question, question
 from conversations.nudges import COOLDOWNS, Nudge
@@ -44,6 +44,7 @@ from conversations.scoring import (
     number_of,
     parse_answer,
 )
+from conversations.text import escape_mrkdwn
 from storage.assessments import (
     IDLE_EXPIRY,
     get_assessment,
@@ -602,8 +603,11 @@ def _expire(session: Session, a: Assessment) -> None:
 # ------------------------------------------------------------------------------- expiry
 
 
-def expire_idle(deps: Deps, client: WebClient, *, now: datetime | None = None) -> int:
-    """Close check-ins idle for 7 days and tell each owner, kindly, once."""
+def expire_idle(
+    deps: Deps, client_for: Callable[[int], WebClient], *, now: datetime | None = None
+) -> int:
+    """Close check-ins idle for 7 days and tell each owner, kindly, once (with their own
+    workspace's client)."""
     cutoff = (now or utcnow()) - IDLE_EXPIRY
     with session_scope(deps.engine) as session:
         stale = list(
@@ -627,12 +631,17 @@ def expire_idle(deps: Deps, client: WebClient, *, now: datetime | None = None) -
             team = get_team(session=session, workspace_id=a.workspace_id, team_id=a.team_id)
         if not won or not a.dm_channel or team is None:
             continue  # another process closed it (and told them), or we never reached them
-        client.chat_postMessage(
-            channel=a.dm_channel,
-            text=(
-                f"Your check-in for {team.name} has been quiet for a week, so I've closed it. "
-                f"Whenever you're ready, `{COMMAND} assess` starts a fresh one."
-            ),
-        )
+        try:
+            client_for(a.workspace_id).chat_postMessage(
+                channel=a.dm_channel,
+                text=(
+                    f"Your check-in for {escape_mrkdwn(team.name)} has been quiet for a week, "
+                    f"so I've closed it. Whenever you're ready, `{COMMAND} assess` starts a "
+                    "fresh one."
+                ),
+            )
+        except SlackApiError as exc:  # one workspace's trouble must not stop the others
+            logger.warning("could not tell %s their check-in closed: %s", a.user_id, exc)
+            continue
         told += 1
     return told

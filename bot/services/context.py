@@ -22,10 +22,12 @@ class Where:
 
 @dataclass
 class Reply:
-    """What to tell the person, ephemerally, where they acted."""
+    """What to tell the person, ephemerally, where they acted; ``replace`` puts it in
+    place of the message they acted on (a page turned, a preview confirmed)."""
 
     text: str
     blocks: list[dict] = field(default_factory=list)
+    replace: bool = False
 
 
 def workspace_id_for(session: Session, where: Where) -> int:

@@ -25,7 +25,6 @@ from bot.blocks.digest import (
     to_dicts,
 )
 from bot.deps import Deps
-from bot.errors import UserFacingError
 from bot.ids import COMMAND
 from bot.schedule_times import (
     ScheduleError,
@@ -39,6 +38,7 @@ from bot.scheduler import Due, Kind, Outcome, Sender, register_kind
 from bot.services import people
 from bot.services.context import Reply, Where, workspace_id_for
 from bot.services.runbook import domain as runbook_domain
+from bot.slack.errors import UserFacingError
 from bot.slack_limits import ChannelPacer
 from conversations.digest import (
     CriterionEventIn,
@@ -55,7 +55,14 @@ from conversations.scoring import number_of
 from storage.db import session_scope
 from storage.digest import TeamRows, digest_rows, teams_for_digest
 from storage.models import ClaimOutcome, Schedule, ScheduleKind
-from storage.schedules import claim, create_schedule, finish_claim, get_claim, schedules_of
+from storage.schedules import (
+    claim,
+    create_schedule,
+    finish_claim,
+    get_claim,
+    release_claim,
+    schedules_of,
+)
 from storage.types import utcnow
 from storage.workspaces import find_team_by_name
 
@@ -371,9 +378,19 @@ def register() -> None:
 # ------------------------------------------------------------------------------ CLI
 
 
-def send_now(sender: Sender, channel: str, *, dry_run: bool, now: datetime | None = None) -> str:
+@dataclass(frozen=True)
+class SentNow:
+    ok: bool
+    message: str
+
+
+def send_now(
+    sender: Sender, channel: str, *, dry_run: bool, now: datetime | None = None
+) -> SentNow:
     """``maturity-bot digest send --now --channel C``: this period's digest, through the
-    same claim as the scheduled one (a second call for the same week posts nothing)."""
+    same claim as the scheduled one (a second call for the same week posts nothing; a call
+    after a crashed one carries on from its checkpoint; a failed call gives the claim back,
+    so trying again right away works)."""
     now = now or utcnow()
     with session_scope(sender.deps.engine) as session:
         schedule = session.exec(
@@ -384,7 +401,7 @@ def send_now(sender: Sender, channel: str, *, dry_run: bool, now: datetime | Non
             )
         ).first()
         if schedule is None:
-            return f"No weekly digest is scheduled for {channel}."
+            return SentNow(False, f"No weekly digest is scheduled for {channel}.")
         period = week_period(now, schedule.tz)
         if dry_run:
             digest = build_for(
@@ -392,15 +409,15 @@ def send_now(sender: Sender, channel: str, *, dry_run: bool, now: datetime | Non
             )
             lines = [parent_text(digest, _title(now, schedule.tz))]
             lines += [f"  {w.name}: {w.level}" for w in digest.teams]
-            return "\n".join(lines)
+            return SentNow(True, "\n".join(lines))
         held = claim(
             session=session, schedule_id=schedule.id or 0, period=period, owner=sender.owner
         )
         if held is None:
             previous = get_claim(session=session, schedule_id=schedule.id or 0, period=period)
             state = "was already sent" if previous and previous.done_at else "is being sent"
-            return f"The digest for {channel} for {period} {state}; nothing posted."
-        claim_id = held.id or 0
+            return SentNow(True, f"The digest for {channel} for {period} {state}; nothing posted.")
+        claim_id, progress = held.id or 0, dict(held.progress)
     due = Due(
         sender.deps,
         sender.client_for(schedule.workspace_id),
@@ -409,10 +426,25 @@ def send_now(sender: Sender, channel: str, *, dry_run: bool, now: datetime | Non
         now,
         now,
         claim_id=claim_id,
+        progress=progress,
     )
-    outcome = DIGEST_KIND.send(due)
+    try:
+        outcome = DIGEST_KIND.send(due)
+    except Exception as exc:
+        logger.debug("digest for %s failed", channel, exc_info=True)
+        with session_scope(sender.deps.engine) as session:
+            release_claim(session=session, claim_id=claim_id)
+        done = " (what was posted stays; the next try carries on)" if due.progress else ""
+        return SentNow(False, f"The digest for {channel} could not be sent: {_reason(exc)}{done}.")
     with session_scope(sender.deps.engine) as session:
         finish_claim(
             session=session, claim_id=claim_id, outcome=outcome.status, detail=outcome.detail
         )
-    return f"Digest for {channel} ({period}): {outcome.status} {outcome.detail}".strip()
+    message = f"Digest for {channel} ({period}): {outcome.status} {outcome.detail}".strip()
+    return SentNow(outcome.status == ClaimOutcome.SENT, message)
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, SlackApiError):
+        return f"Slack answered {exc.response.get('error') or exc.response.status_code}"
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -7,8 +7,8 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.deps import Deps
-from bot.errors import UserFacingError
 from bot.services.context import Reply, Where, workspace_id_for
+from bot.slack.errors import UserFacingError
 from conversations.nudges import COOLDOWNS, NudgeId
 from storage.db import session_scope
 from storage.nudges import dismiss_nudge

@@ -18,10 +18,8 @@ import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from slack_sdk import WebClient
-from slack_sdk.webhook import WebhookClient
 from sqlmodel import Session
 
 from bot.blocks.runbook import (
@@ -37,11 +35,11 @@ from bot.blocks.runbook import (
 )
 from bot.commands import SUBCOMMANDS
 from bot.deps import Deps
-from bot.errors import UserFacingError
 from bot.ids import COMMAND, ActionId, BlockId
 from bot.runbook_times import local_phrase
 from bot.services import people, teams
 from bot.services.context import Reply, Where, workspace_id_for
+from bot.slack.errors import UserFacingError
 from conversations.model import DEPLOYS_PER_DAY
 from conversations.runbook import (
     DEFAULT_DEPLOYS_PER_DAY,
@@ -434,12 +432,17 @@ def open_form(
     )
 
 
+def metadata_int(value: Any) -> int:
+    """A database id or version read back from ``private_metadata`` (0 if it is not one)."""
+    return value if isinstance(value, int) and 0 <= value < 2**31 else 0
+
+
 def form_request(raw_metadata: str) -> FormRequest:
     data = read_metadata(raw_metadata)
     return FormRequest(
-        team_id=int(data.get("t", 0)),
-        operation_id=int(data.get("o", 0)),
-        version=int(data.get("v", 0)),
+        team_id=metadata_int(data.get("t")),
+        operation_id=metadata_int(data.get("o")),
+        version=metadata_int(data.get("v")),
         channel_id=str(data.get("c", "")),
         response_url=str(data.get("r", "")),
     )
@@ -654,54 +657,3 @@ def remove(deps: Deps, client: WebClient, where: Where, operation_id: int) -> tu
             session, ws, team, where.user_id, note=f":wastebasket: Removed {q(gone.title)}."
         )
     return page_reply(page), True
-
-
-# ------------------------------------------------------------------ talking back
-
-SLACK_HOOK_HOSTS = frozenset({"hooks.slack.com", "hooks.slack-gov.com"})
-
-
-def slack_response_url(url: str, api_base: str) -> bool:
-    """True for a response_url Slack hands out (``https://hooks.slack.com/…``), or one on
-    the same origin as the Web API the client uses (the local stand-in)."""
-    try:
-        parts, api = urlsplit(url), urlsplit(api_base)
-    except ValueError:
-        return False
-    if parts.username or parts.password:
-        return False
-    if parts.scheme == "https" and (parts.hostname or "") in SLACK_HOOK_HOSTS:
-        return True
-    return bool(api.netloc) and (parts.scheme, parts.netloc) == (api.scheme, api.netloc)
-
-
-def tell(
-    client: WebClient, where: Where, response_url: str, reply: Reply, *, replace: bool
-) -> None:
-    """Answer where the person acted (their response_url), else in our DM.
-
-    The response_url comes back to us from a modal's ``private_metadata``: it is only used
-    when it points at Slack (or at the Slack API the client talks to, the stand-in in tests
-    and the shell), so no stored value can make the bot post somewhere else."""
-    if response_url and not slack_response_url(response_url, client.base_url):
-        logger.warning(
-            "ignoring a response_url that is not Slack's; telling %s in DM", where.user_id
-        )
-        response_url = ""
-    if response_url:
-        try:
-            answer = WebhookClient(response_url, timeout=5).send(
-                text=reply.text,
-                blocks=reply.blocks or None,
-                response_type="ephemeral",
-                replace_original=replace,
-            )
-            if answer.status_code == 200:
-                return
-            logger.info(
-                "response_url answered %s; telling %s in DM", answer.status_code, where.user_id
-            )
-        except Exception:  # an expired or unreachable response_url: fall back to the DM
-            logger.info("response_url failed; telling %s in DM", where.user_id, exc_info=True)
-    dm = client.conversations_open(users=where.user_id)["channel"]["id"]
-    client.chat_postMessage(channel=dm, text=reply.text, blocks=reply.blocks or None)

@@ -32,19 +32,20 @@ from bot.blocks.runbook import (
     to_dicts,
 )
 from bot.deps import Deps
-from bot.errors import UserFacingError
 from bot.ids import ActionId, BlockId
 from bot.runbook_fetch import FetchError, fetch_runbook
 from bot.services.context import Reply, Where, workspace_id_for
 from bot.services.runbook import (
     load_page,
     metadata,
+    metadata_int,
     page_reply,
     read_metadata,
     record_share,
     resolve_team,
     team_of,
 )
+from bot.slack.errors import UserFacingError
 from conversations.runbook import ParsedRunbook, RunbookParseError, parse_runbook
 from conversations.text import escape_mrkdwn, plural, truncate
 from storage.db import session_scope
@@ -225,7 +226,7 @@ def paste_preview(raw_metadata: str, text: str) -> PastePreview:
         channel_id=str(meta.get("c", "")),
         replace=bool(meta.get("r")),  # pasted from the list: the list shows the result
     )
-    return PastePreview(int(meta.get("t", 0)), key, steps, preview_modal(preview, state))
+    return PastePreview(metadata_int(meta.get("t")), key, steps, preview_modal(preview, state))
 
 
 # ------------------------------------------------------------------ from a message
@@ -392,7 +393,9 @@ def cancel(deps: Deps, where: Where, key: str) -> Reply:
     with session_scope(deps.engine) as session:
         ws = workspace_id_for(session, where)
         row = get_import(session=session, workspace_id=ws, key=key)
-        if row is None or row.user_id != where.user_id:
+        if row is None:
+            raise UserFacingError("I can't find that import preview any more; nothing to cancel.")
+        if row.user_id != where.user_id:
             raise UserFacingError("Only the person who started this import can cancel it.")
         if row.status == RunbookImportStatus.IMPORTED:
             return Reply(text=f"Already imported: {plural(row.added, 'operation')} added.")

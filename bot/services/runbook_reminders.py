@@ -35,7 +35,6 @@ from bot.blocks.runbook import (
     to_dicts,
 )
 from bot.deps import Deps
-from bot.errors import UserFacingError
 from bot.runbook_times import in_days, local_phrase, local_today, next_monday, on_date
 from bot.schedule_times import ScheduleError
 from bot.scheduler import Due, Kind, Outcome, register_kind
@@ -48,12 +47,14 @@ from bot.services.runbook import (
     load_page,
     may_change,
     metadata,
+    metadata_int,
     page_reply,
     read_metadata,
     record_share,
     refusal,
     team_of,
 )
+from bot.slack.errors import UserFacingError
 from conversations.nudges import COOLDOWNS, Nudge
 from conversations.runbook import (
     Summary,
@@ -397,7 +398,7 @@ def open_keep_manual(
 def mark_scripted(deps: Deps, client: WebClient, where: Where, raw_metadata: str, url: str) -> None:
     """The script link was given: the operation is scripted, its reminders stop."""
     meta = read_metadata(raw_metadata)
-    op_id = int(meta.get("o", 0))
+    op_id = metadata_int(meta.get("o"))
     url = check_url(url)
     row = _load_for_change(deps, client, where, op_id, "mark as scripted")
     with session_scope(deps.engine) as session:
@@ -424,7 +425,7 @@ def keep_manual(
     deps: Deps, client: WebClient, where: Where, raw_metadata: str, reason: str
 ) -> None:
     meta = read_metadata(raw_metadata)
-    op_id = int(meta.get("o", 0))
+    op_id = metadata_int(meta.get("o"))
     row = _load_for_change(deps, client, where, op_id, "keep manual")
     with session_scope(deps.engine) as session:
         ws = workspace_id_for(session, where)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from bot.errors import UserFacingError
 from bot.services.context import Where
+from bot.slack.errors import UserFacingError
 from conversations.text import escape_mrkdwn, truncate
 from storage.models import Team
 from storage.workspaces import (

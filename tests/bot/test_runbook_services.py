@@ -9,8 +9,8 @@ from contextlib import contextmanager
 
 import pytest
 
-from bot.services.runbook import slack_response_url
 from bot.services.runbook_import import slack_to_plain
+from bot.slack.answer import slack_response_url
 
 STANDIN_API = "http://127.0.0.1:8765/api/"
 

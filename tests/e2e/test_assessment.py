@@ -274,11 +274,11 @@ def test_the_hourly_sweep_closes_idle_checkins_and_tells_their_owner_once(harnes
     alice.click("scripted.ops_80pct", "90")
     deps = Deps(settings=harness.settings, engine=harness.engine)
     client = build_client(harness.settings)
-    assert expire_idle(deps, client) == 0  # active yesterday: left alone
+    assert expire_idle(deps, lambda _ws: client) == 0  # active yesterday: left alone
     with session_scope(harness.engine) as s:
         s.execute(update(Assessment).values(updated_at=utcnow() - timedelta(days=7, hours=1)))
-    assert expire_idle(deps, client) == 1
-    assert expire_idle(deps, client) == 0
+    assert expire_idle(deps, lambda _ws: client) == 1
+    assert expire_idle(deps, lambda _ws: client) == 0
     note = alice.dm_messages()[-1]["text"]
     assert "quiet for a week" in note and "/maturity assess" in note
     with session_scope(harness.engine) as s:

@@ -1,19 +1,25 @@
-"""Multi-workspace install through Slack OAuth, against a real `serve --http` process."""
+"""Multi-workspace install through Slack OAuth, against a real `serve --http` process
+logging at DEBUG (where slack_sdk logs whole requests and answers)."""
 
 from __future__ import annotations
 
 import html
 import re
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote
 
 import httpx
+from sqlalchemy import update
 
 from bot.payloads import Actor
-from bot.runtime import build_sender
+from bot.runtime import build_sender, start_background
+from bot.scheduler import EXPIRE_JOB
 from bot.settings import load_settings
 from bot.standin.driver import SlackUser, over_http
 from storage.db import make_engine, session_scope
+from storage.models import Assessment
+from storage.types import utcnow
 from storage.workspaces import get_or_create_workspace
 
 from .conftest import SIGNING_SECRET, start_serve, stop_serve
@@ -30,7 +36,8 @@ def test_install_then_commands_are_authorised_with_the_installed_token(
         extra_env={
             "SLACK_BOT_TOKEN": None,
             "SLACK_CLIENT_ID": "1111.2222",
-            "SLACK_CLIENT_SECRET": "client-secret",
+            "SLACK_CLIENT_SECRET": "client-secret-value",
+            "LOG_LEVEL": "DEBUG",
         },
     )
     try:
@@ -64,7 +71,7 @@ def test_install_then_commands_are_authorised_with_the_installed_token(
         settings = load_settings(
             slack_signing_secret=SIGNING_SECRET,
             slack_client_id="1111.2222",
-            slack_client_secret="client-secret",
+            slack_client_secret="client-secret-value",
             slack_api_url=standin.api_url,
             database_url=db_url,
         )
@@ -72,6 +79,26 @@ def test_install_then_commands_are_authorised_with_the_installed_token(
         with session_scope(engine) as s:
             ws = get_or_create_workspace(session=s, slack_team_id=standin.team_id)
         assert build_sender(settings, engine).client_for(ws.id).token == token
+
+        # The hourly housekeeping tells the owner of an idle check-in with the token of
+        # the workspace the check-in belongs to.
+        with session_scope(engine) as s:
+            s.execute(update(Assessment).values(updated_at=utcnow() - timedelta(days=8)))
+        scheduler = start_background(settings, engine)
+        try:
+            standin.clear()
+            scheduler.get_job(EXPIRE_JOB).func()
+        finally:
+            scheduler.shutdown(wait=False)
+        (note,) = standin.calls_to("chat.postMessage")
+        assert "quiet for a week" in note.params["text"]
+        assert note.headers["authorization"] == f"Bearer {token}"
         engine.dispose()
     finally:
         stop_serve(server)
+    # Nothing secret reached the log, although it was written at DEBUG.
+    log = server.output()
+    assert "DEBUG" in log and "oauth.v2.access" in log
+    assert token not in log
+    assert "client-secret-value" not in log
+    assert SIGNING_SECRET not in log

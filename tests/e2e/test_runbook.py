@@ -1131,11 +1131,11 @@ def test_a_url_import_is_acknowledged_before_the_file_is_fetched(serving, monkey
 
 
 def test_saving_the_form_is_acknowledged_before_the_list_is_refreshed(serving, monkeypatch) -> None:
-    from bot.services import runbook as runbook_service
+    from bot.slack import answer as answer_module
 
     acked = threading.Event()
     told_after_ack: list[bool] = []
-    real = runbook_service.WebhookClient
+    real = answer_module.WebhookClient
 
     class SlowWebhook(real):  # type: ignore[misc, valid-type]
         def send(self, **kwargs: Any):  # type: ignore[no-untyped-def]
@@ -1147,7 +1147,7 @@ def test_saving_the_form_is_acknowledged_before_the_list_is_refreshed(serving, m
     serving.standin.wait_for("response_url", count=1)
     alice.command("runbook")
     listing = serving.standin.wait_for("response_url", count=2)
-    monkeypatch.setattr(runbook_service, "WebhookClient", SlowWebhook)
+    monkeypatch.setattr(answer_module, "WebhookClient", SlowWebhook)
     op_id = ops(serving.engine)["Restart stuck workers"].id
     click(alice, listing.params, f"{ActionId.RUNBOOK_EDIT}:{op_id}")
     serving.standin.wait_for("views.open")

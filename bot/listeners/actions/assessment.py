@@ -9,7 +9,7 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.deps import Deps, deps_of
-from bot.listeners.where import from_action, id_suffix, tell
+from bot.listeners.where import ephemeral, from_action, id_suffix, later
 from bot.services import assessment
 from bot.services.context import Reply, Where
 
@@ -23,15 +23,15 @@ def handle_answer(
     respond: Respond,
 ) -> None:
     ack()
-    reply = assessment.answer(
-        deps_of(context),
-        client,
-        from_action(body, context),
-        id_suffix(action["action_id"]),
-        action["block_id"],
-        action.get("value", ""),
+    deps, where = deps_of(context), from_action(body, context)
+    assessment_id, qid = id_suffix(action["action_id"]), str(action.get("block_id", ""))
+    value = str(action.get("value", ""))
+    later(
+        context,
+        lambda: assessment.answer(deps, client, where, assessment_id, qid, value),
+        ephemeral(respond),
+        what="a check-in answer",
     )
-    tell(respond, reply)
 
 
 Service = Callable[[Deps, WebClient, Where, int], Reply]
@@ -49,10 +49,15 @@ def _on_checkin(service: Service, *, replace: bool) -> Callable[..., None]:
         respond: Respond,
     ) -> None:
         ack()
-        reply = service(
-            deps_of(context), client, from_action(body, context), id_suffix(action["action_id"])
+        deps, where = deps_of(context), from_action(body, context)
+        assessment_id = id_suffix(action["action_id"])
+        later(
+            context,
+            lambda: service(deps, client, where, assessment_id),
+            ephemeral(respond),
+            what=f"check-in {service.__name__}",
+            replace=replace,
         )
-        tell(respond, reply, replace_original=replace)
 
     listener.__name__ = f"handle_{service.__name__}"
     return listener

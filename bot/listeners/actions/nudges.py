@@ -8,7 +8,7 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.deps import deps_of
-from bot.listeners.where import from_action, id_suffix
+from bot.listeners.where import ephemeral, from_action, id_suffix, later
 from bot.services import nudges
 
 
@@ -21,15 +21,22 @@ def handle_dismiss(
     respond: Respond,
 ) -> None:
     ack()
+    deps, where = deps_of(context), from_action(body, context)
     message = body.get("message") or {}
-    reply = nudges.dismiss(
-        deps_of(context),
-        client,
-        from_action(body, context),
-        record_id=id_suffix(action["action_id"]),
-        block_id=action.get("block_id", ""),
-        message_ts=(body.get("container") or {}).get("message_ts") or message.get("ts", ""),
-        blocks=message.get("blocks") or [],
-        text=message.get("text", ""),
+    record_id, block_id = id_suffix(action["action_id"]), str(action.get("block_id", ""))
+    message_ts = (body.get("container") or {}).get("message_ts") or message.get("ts", "")
+    later(
+        context,
+        lambda: nudges.dismiss(
+            deps,
+            client,
+            where,
+            record_id=record_id,
+            block_id=block_id,
+            message_ts=message_ts,
+            blocks=message.get("blocks") or [],
+            text=message.get("text", ""),
+        ),
+        ephemeral(respond),
+        what="dismissing a nudge",
     )
-    respond(text=reply.text, response_type="ephemeral", replace_original=False)

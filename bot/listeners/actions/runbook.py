@@ -9,13 +9,9 @@ from slack_sdk import WebClient
 
 from bot.deps import deps_of
 from bot.listeners.runbook_payloads import first_id, row_id
-from bot.listeners.where import from_action, tell
+from bot.listeners.where import ephemeral, from_action, later
 from bot.services import runbook, runbook_import, runbook_reminders
 from bot.services.context import Reply
-
-
-def _replace(respond: Respond, reply: Reply) -> None:
-    respond(text=reply.text, blocks=reply.blocks or None, replace_original=True)
 
 
 def handle_remind(
@@ -28,19 +24,19 @@ def handle_remind(
 ) -> None:
     """ "Remind me to script this": next Monday, in 2 weeks, or pick a date."""
     ack()
-    where, op_id = from_action(body, context), first_id(action["action_id"])
-    when = (action.get("selected_option") or {}).get("value", "")
-    if when == runbook_reminders.WHEN_DATE:
-        runbook_reminders.open_date_picker(
-            deps_of(context),
-            client,
-            where,
-            [op_id],
-            trigger_id=body["trigger_id"],
-            response_url=body.get("response_url", ""),
-        )
-        return
-    _replace(respond, runbook_reminders.remind(deps_of(context), client, where, [op_id], when))
+    deps, where, op_id = deps_of(context), from_action(body, context), first_id(action["action_id"])
+    when = str((action.get("selected_option") or {}).get("value", ""))
+    trigger_id, response_url = str(body.get("trigger_id", "")), str(body.get("response_url", ""))
+
+    def job() -> Reply | None:
+        if when == runbook_reminders.WHEN_DATE:
+            runbook_reminders.open_date_picker(
+                deps, client, where, [op_id], trigger_id=trigger_id, response_url=response_url
+            )
+            return None
+        return runbook_reminders.remind(deps, client, where, [op_id], when)
+
+    later(context, job, ephemeral(respond), what="a runbook reminder", replace=True)
 
 
 def handle_remind_top(
@@ -53,40 +49,63 @@ def handle_remind_top(
 ) -> None:
     """ "Remind me about these": the top three, next Monday."""
     ack()
+    deps, where = deps_of(context), from_action(body, context)
     typed = (row_id(x) for x in str(action.get("value", "")).split(",")[:3])
     ids = [x for x in typed if x is not None]
-    reply = runbook_reminders.remind(
-        deps_of(context), client, from_action(body, context), ids, runbook_reminders.WHEN_MONDAY
+    later(
+        context,
+        lambda: runbook_reminders.remind(deps, client, where, ids, runbook_reminders.WHEN_MONDAY),
+        ephemeral(respond),
+        what="runbook reminders",
+        replace=True,
     )
-    _replace(respond, reply)
 
 
 def handle_edit(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
 ) -> None:
     ack()
-    runbook.open_form(
-        deps_of(context),
-        client,
-        from_action(body, context),
-        trigger_id=body["trigger_id"],
-        response_url=body.get("response_url", ""),
-        operation_id=first_id(action["action_id"]),
-    )
+    deps, where = deps_of(context), from_action(body, context)
+    trigger_id, response_url = str(body.get("trigger_id", "")), str(body.get("response_url", ""))
+    operation_id = first_id(action["action_id"])
+
+    def job() -> None:
+        runbook.open_form(
+            deps,
+            client,
+            where,
+            trigger_id=trigger_id,
+            response_url=response_url,
+            operation_id=operation_id,
+        )
+
+    later(context, job, ephemeral(respond), what="editing a runbook operation")
 
 
 def handle_add(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
 ) -> None:
     ack()
-    runbook.open_form(
-        deps_of(context),
-        client,
-        from_action(body, context),
-        trigger_id=body["trigger_id"],
-        response_url=body.get("response_url", ""),
-        team_id=first_id(action["action_id"]),
-    )
+    deps, where = deps_of(context), from_action(body, context)
+    trigger_id, response_url = str(body.get("trigger_id", "")), str(body.get("response_url", ""))
+    team_id = first_id(action["action_id"])
+
+    def job() -> None:
+        runbook.open_form(
+            deps, client, where, trigger_id=trigger_id, response_url=response_url, team_id=team_id
+        )
+
+    later(context, job, ephemeral(respond), what="adding a runbook operation")
 
 
 def handle_remove(
@@ -98,45 +117,63 @@ def handle_remove(
     respond: Respond,
 ) -> None:
     ack()
-    reply, replaces = runbook.remove(
-        deps_of(context), client, from_action(body, context), first_id(action["action_id"])
-    )
-    if replaces:
-        _replace(respond, reply)
-    else:
-        tell(respond, reply)
+    deps, where, op_id = deps_of(context), from_action(body, context), first_id(action["action_id"])
+
+    def job() -> Reply:
+        reply, replaces = runbook.remove(deps, client, where, op_id)
+        reply.replace = replaces
+        return reply
+
+    later(context, job, ephemeral(respond), what="removing a runbook operation")
 
 
 def handle_paste(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
 ) -> None:
     ack()
-    runbook_import.open_paste(
-        deps_of(context),
-        client,
-        from_action(body, context),
-        team_id=first_id(action["action_id"]),
-        trigger_id=body["trigger_id"],
-        response_url=body.get("response_url", ""),
-    )
+    deps, where = deps_of(context), from_action(body, context)
+    trigger_id, response_url = str(body.get("trigger_id", "")), str(body.get("response_url", ""))
+    team_id = first_id(action["action_id"])
+
+    def job() -> None:
+        runbook_import.open_paste(
+            deps, client, where, team_id=team_id, trigger_id=trigger_id, response_url=response_url
+        )
+
+    later(context, job, ephemeral(respond), what="pasting a runbook")
 
 
 def handle_page(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
 ) -> None:
     ack()
-    page = int(action.get("value", "0")) if str(action.get("value", "")).isdigit() else 0
-    reply = runbook.show_team(
-        deps_of(context), from_action(body, context), first_id(action["action_id"]), page
+    deps, where = deps_of(context), from_action(body, context)
+    page = row_id(str(action.get("value", ""))) or 0
+    team_id = first_id(action["action_id"])
+    later(
+        context,
+        lambda: runbook.show_team(deps, where, team_id, page),
+        ephemeral(respond),
+        what="turning a runbook page",
+        replace=True,
     )
-    _replace(respond, reply)
 
 
 def handle_show(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
 ) -> None:
     ack()
-    reply = runbook.show_team(
-        deps_of(context), from_action(body, context), first_id(action["action_id"])
+    deps, where = deps_of(context), from_action(body, context)
+    team_id = first_id(action["action_id"])
+    later(
+        context,
+        lambda: runbook.show_team(deps, where, team_id),
+        ephemeral(respond),
+        what="showing a runbook",
+        replace=True,
     )
-    _replace(respond, reply)

@@ -8,7 +8,7 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.deps import deps_of
-from bot.listeners.where import from_action
+from bot.listeners.where import ephemeral, from_action, later
 from bot.services import runbook_import
 
 
@@ -25,29 +25,41 @@ def handle_review(
     respond: Respond,
 ) -> None:
     ack()
-    reply = runbook_import.review(
-        deps_of(context),
-        client,
-        from_action(body, context),
-        _key(action),
-        trigger_id=body["trigger_id"],
-        response_url=body.get("response_url", ""),
+    deps, where, key = deps_of(context), from_action(body, context), _key(action)
+    trigger_id, response_url = str(body.get("trigger_id", "")), str(body.get("response_url", ""))
+    later(
+        context,
+        lambda: runbook_import.review(
+            deps, client, where, key, trigger_id=trigger_id, response_url=response_url
+        ),
+        ephemeral(respond),
+        what="reviewing an import",
     )
-    if reply is not None:
-        respond(text=reply.text, response_type="ephemeral", replace_original=False)
 
 
 def handle_import_all(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
 ) -> None:
     ack()
-    reply = runbook_import.confirm(deps_of(context), from_action(body, context), _key(action))
-    respond(text=reply.text, blocks=reply.blocks or None, replace_original=True)
+    deps, where, key = deps_of(context), from_action(body, context), _key(action)
+    later(
+        context,
+        lambda: runbook_import.confirm(deps, where, key),
+        ephemeral(respond),
+        what="importing a runbook",
+        replace=True,
+    )
 
 
 def handle_cancel(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
 ) -> None:
     ack()
-    reply = runbook_import.cancel(deps_of(context), from_action(body, context), _key(action))
-    respond(text=reply.text, replace_original=True)
+    deps, where, key = deps_of(context), from_action(body, context), _key(action)
+    later(
+        context,
+        lambda: runbook_import.cancel(deps, where, key),
+        ephemeral(respond),
+        what="cancelling an import",
+        replace=True,
+    )

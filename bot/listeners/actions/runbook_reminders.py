@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.deps import deps_of
 from bot.listeners.runbook_payloads import first_id
-from bot.listeners.where import from_action
+from bot.listeners.where import ephemeral, from_action, later
 from bot.services import runbook_reminders
 
 
@@ -22,18 +22,30 @@ def _message_ts(body: dict[str, Any]) -> str:
 
 
 def handle_scripted(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
 ) -> None:
     ack()
-    runbook_reminders.open_scripted(
-        deps_of(context),
-        client,
-        from_action(body, context),
-        first_id(action["action_id"]),
-        trigger_id=body["trigger_id"],
-        message_ts=_message_ts(body),
-        response_url=body.get("response_url", ""),
-    )
+    deps, where, op_id = deps_of(context), from_action(body, context), first_id(action["action_id"])
+    trigger_id, response_url = str(body.get("trigger_id", "")), str(body.get("response_url", ""))
+    message_ts = _message_ts(body)
+
+    def job() -> None:
+        runbook_reminders.open_scripted(
+            deps,
+            client,
+            where,
+            op_id,
+            trigger_id=trigger_id,
+            message_ts=message_ts,
+            response_url=response_url,
+        )
+
+    later(context, job, ephemeral(respond), what="marking an operation scripted")
 
 
 def handle_snooze(
@@ -45,22 +57,38 @@ def handle_snooze(
     respond: Respond,
 ) -> None:
     ack()
-    reply = runbook_reminders.snooze(
-        deps_of(context), client, from_action(body, context), first_id(action["action_id"])
+    deps, where, op_id = deps_of(context), from_action(body, context), first_id(action["action_id"])
+    later(
+        context,
+        lambda: runbook_reminders.snooze(deps, client, where, op_id),
+        ephemeral(respond),
+        what="snoozing a reminder",
+        replace=True,
     )
-    respond(text=reply.text, blocks=reply.blocks or None, replace_original=True)
 
 
 def handle_keep_manual(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
 ) -> None:
     ack()
-    runbook_reminders.open_keep_manual(
-        deps_of(context),
-        client,
-        from_action(body, context),
-        first_id(action["action_id"]),
-        trigger_id=body["trigger_id"],
-        message_ts=_message_ts(body),
-        response_url=body.get("response_url", ""),
-    )
+    deps, where, op_id = deps_of(context), from_action(body, context), first_id(action["action_id"])
+    trigger_id, response_url = str(body.get("trigger_id", "")), str(body.get("response_url", ""))
+    message_ts = _message_ts(body)
+
+    def job() -> None:
+        runbook_reminders.open_keep_manual(
+            deps,
+            client,
+            where,
+            op_id,
+            trigger_id=trigger_id,
+            message_ts=message_ts,
+            response_url=response_url,
+        )
+
+    later(context, job, ephemeral(respond), what="keeping an operation manual")

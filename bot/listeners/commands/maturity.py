@@ -8,10 +8,10 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.blocks.usage import usage_blocks, usage_text
-from bot.commands import parse
+from bot.commands import Parsed, parse
 from bot.deps import Deps, deps_of
 from bot.ids import COMMAND
-from bot.listeners.where import from_command
+from bot.listeners.where import ephemeral, from_command, later
 from bot.services import assessment, board, digest, runbook
 from bot.services.context import Reply, Where
 
@@ -31,17 +31,24 @@ def handle_maturity(
         return
     ack()
     deps, where = deps_of(context), from_command(command, context)
+    later(
+        context,
+        lambda: _route(deps, client, where, parsed),
+        ephemeral(respond),
+        what=f"{COMMAND} {parsed.name}",
+    )
+
+
+def _route(deps: Deps, client: WebClient, where: Where, parsed: Parsed) -> Reply | None:
     if parsed.name == "assess":
-        reply = assessment.start(deps, client, where, parsed.rest or None)
-    elif parsed.name == "board":
-        reply = board.show(deps, where, parsed.rest or None)
-    elif parsed.name == "digest":
-        reply = _digest(deps, client, where, parsed.args)
-    elif parsed.name == "runbook":
-        reply = runbook.command(deps, client, where, parsed.rest)
-    else:  # pragma: no cover - every SUBCOMMANDS name is routed above
-        return
-    respond(text=reply.text, blocks=reply.blocks or None, response_type="ephemeral")
+        return assessment.start(deps, client, where, parsed.rest or None)
+    if parsed.name == "board":
+        return board.show(deps, where, parsed.rest or None)
+    if parsed.name == "digest":
+        return _digest(deps, client, where, parsed.args)
+    if parsed.name == "runbook":
+        return runbook.command(deps, client, where, parsed.rest)
+    return None  # pragma: no cover - every SUBCOMMANDS name is routed above
 
 
 def _digest(deps: Deps, client: WebClient, where: Where, args: tuple[str, ...]) -> Reply:

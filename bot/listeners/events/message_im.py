@@ -10,23 +10,31 @@ from slack_sdk import WebClient
 
 from bot.deps import deps_of
 from bot.ids import COMMAND
-from bot.listeners.where import from_event
+from bot.listeners.events.once import first_delivery_of
+from bot.listeners.where import from_event, in_channel, later
 from bot.services import assessment
 from bot.services.context import Reply
 
 MAX_TYPED = 500
 
 
-def handle_message_im(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+def handle_message_im(
+    body: dict[str, Any], event: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
     if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
         return
-    where = from_event(event, context)
+    deps, where = deps_of(context), from_event(event, context)
     text = str(event.get("text") or "")[:MAX_TYPED]
-    reply = assessment.typed_answer(deps_of(context), client, where, text)
-    if reply is None:
-        reply = Reply(
-            text=f"I mostly talk through buttons. Try `{COMMAND} assess` in your team's channel "
-            f"to check in, or `{COMMAND} help` to see everything I can do."
-        )
-    if reply.text:
-        client.chat_postMessage(channel=event["channel"], text=reply.text)
+
+    def job() -> Reply | None:
+        if not first_delivery_of(deps, body):
+            return None
+        reply = assessment.typed_answer(deps, client, where, text)
+        if reply is None:
+            reply = Reply(
+                text=f"I mostly talk through buttons. Try `{COMMAND} assess` in your team's "
+                f"channel to check in, or `{COMMAND} help` to see everything I can do."
+            )
+        return reply
+
+    later(context, job, in_channel(client, str(event.get("channel", ""))), what="a DM")

@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 from bot.deps import deps_of
 from bot.listeners.runbook_payloads import from_shortcut
+from bot.listeners.where import dm_or_response_url, later
 from bot.services import runbook_import
 
 
@@ -20,11 +21,18 @@ def handle_add_steps(
     context: BoltContext,
 ) -> None:
     ack()
-    runbook_import.from_message(
-        deps_of(context),
-        client,
-        from_shortcut(body, context),
-        trigger_id=body["trigger_id"],
-        text=str((body.get("message") or {}).get("text") or ""),
-        response_url=str(body.get("response_url") or ""),
+    deps, where = deps_of(context), from_shortcut(body, context)
+    trigger_id, response_url = str(body.get("trigger_id", "")), str(body.get("response_url", ""))
+    text = str((body.get("message") or {}).get("text") or "")
+
+    def job() -> None:
+        runbook_import.from_message(
+            deps, client, where, trigger_id=trigger_id, text=text, response_url=response_url
+        )
+
+    later(
+        context,
+        job,
+        dm_or_response_url(client, where.user_id, response_url),
+        what="adding steps from a message",
     )

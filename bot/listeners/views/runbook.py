@@ -7,8 +7,6 @@ stays open with the message beside the field.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any
 
@@ -17,12 +15,13 @@ from slack_sdk import WebClient
 
 from bot.blocks.runbook import PreviewState
 from bot.deps import deps_of
-from bot.errors import UserFacingError
 from bot.ids import BlockId
-from bot.listeners.runbook_payloads import field, from_view, text_field, values_of
+from bot.listeners.runbook_payloads import field, from_view, row_id, text_field, values_of
+from bot.listeners.where import dm_or_response_url, later
 from bot.services import runbook, runbook_import, runbook_reminders
-from bot.services.context import Reply, Where
-from bot.services.runbook import URL, form_request, parse_form, read_metadata, tell
+from bot.services.context import Reply
+from bot.services.runbook import URL, form_request, parse_form, read_metadata
+from bot.slack.work import ModalAnswer, answer_modal
 from conversations.runbook import RunbookParseError
 
 
@@ -30,14 +29,10 @@ def _errors(ack: Ack, errors: dict[str, str]) -> None:
     ack(response_action="errors", errors=errors)
 
 
-@contextmanager
-def _telling(client: WebClient, where: Where, response_url: str) -> Iterator[None]:
-    """Once the modal has closed, a friendly no can't go back in it: say it where they
-    acted (the response_url the modal came from, else our DM)."""
-    try:
-        yield
-    except UserFacingError as exc:
-        tell(client, where, response_url, Reply(text=str(exc)), replace=False)
+def _ids(meta: dict[str, Any]) -> list[int]:
+    raw = meta.get("o", [])
+    typed = (row_id(str(x)) for x in (raw if isinstance(raw, list) else []))
+    return [x for x in typed if x is not None]
 
 
 def handle_form(
@@ -48,21 +43,28 @@ def handle_form(
     if errors:
         _errors(ack, errors)
         return
-    where = from_view(body, context, request.channel_id)
-    # Saving is a database write (and, for someone who is neither owner nor team creator,
-    # one users.info call to see whether they administer the workspace): its refusals go
-    # back in the acknowledgement, beside the field. Telling the channel waits until after.
-    saved = runbook.save_form(deps_of(context), client, where, request, changes)
-    if saved.errors:
-        _errors(ack, saved.errors)
-        return
-    ack()
-    if saved.reply is not None:
-        tell(client, where, request.response_url, saved.reply, replace=True)
+    deps, where = deps_of(context), from_view(body, context, request.channel_id)
+
+    def decide() -> ModalAnswer:
+        # Saving is a database write (and, for someone who is neither owner nor team
+        # creator, one users.info call to see whether they administer the workspace): its
+        # refusals go back in the acknowledgement, beside the field.
+        saved = runbook.save_form(deps, client, where, request, changes)
+        if saved.reply is not None:
+            saved.reply.replace = True
+        return ModalAnswer(errors=saved.errors or None, reply=saved.reply)
+
+    answer_modal(
+        ack,
+        deps.work,
+        decide,
+        dm_or_response_url(client, where.user_id, request.response_url),
+        what="saving a runbook operation",
+    )
 
 
 def handle_paste(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
     try:
         prepared = runbook_import.paste_preview(
@@ -72,15 +74,26 @@ def handle_paste(
         _errors(ack, {BlockId.RUNBOOK_TEXT: str(exc)})
         return
     ack(response_action="update", view=prepared.view)
+    deps = deps_of(context)
     meta = read_metadata(view.get("private_metadata"))
-    runbook_import.save_preview(
-        deps_of(context),
-        from_view(body, context, str(meta.get("c", ""))),
-        prepared.team_id,
-        prepared.key,
-        source="paste",
-        label=runbook_import.PASTED,
-        steps=prepared.steps,
+    where = from_view(body, context, str(meta.get("c", "")))
+
+    def job() -> None:
+        runbook_import.save_preview(
+            deps,
+            where,
+            prepared.team_id,
+            prepared.key,
+            source="paste",
+            label=runbook_import.PASTED,
+            steps=prepared.steps,
+        )
+
+    later(
+        context,
+        job,
+        dm_or_response_url(client, where.user_id, str(meta.get("r", ""))),
+        what="saving a pasted runbook",
     )
 
 
@@ -89,14 +102,25 @@ def handle_preview(
 ) -> None:
     state = PreviewState.loads(view.get("private_metadata", ""))
     state.codes = runbook_import.page_choices(state, values_of(view))
-    where = from_view(body, context, state.channel_id)
+    deps, where = deps_of(context), from_view(body, context, state.channel_id)
+    tell = dm_or_response_url(client, where.user_id, state.response_url)
     if not runbook_import.is_last_page(state):
-        ack(response_action="update", view=runbook_import.next_page(deps_of(context), where, state))
+        answer_modal(
+            ack,
+            deps.work,
+            lambda: ModalAnswer(view=runbook_import.next_page(deps, where, state)),
+            tell,
+            what="turning an import preview's page",
+        )
         return
     ack()
-    with _telling(client, where, state.response_url):
-        reply = runbook_import.confirm(deps_of(context), where, state.key, state.codes)
-        tell(client, where, state.response_url, reply, replace=state.replace)
+    later(
+        context,
+        lambda: runbook_import.confirm(deps, where, state.key, state.codes),
+        tell,
+        what="importing a runbook",
+        replace=state.replace,
+    )
 
 
 def handle_remind_date(
@@ -113,14 +137,17 @@ def handle_remind_date(
         return
     ack()
     meta = read_metadata(view.get("private_metadata"))
-    ids = [int(x) for x in meta.get("o", []) if isinstance(x, int)]
+    deps, ids = deps_of(context), _ids(meta)
     where = from_view(body, context, str(meta.get("c", "")))
-    response_url = str(meta.get("r", ""))
-    with _telling(client, where, response_url):
-        reply = runbook_reminders.remind(
-            deps_of(context), client, where, ids, runbook_reminders.WHEN_DATE, day=day
-        )
-        tell(client, where, response_url, reply, replace=True)
+    later(
+        context,
+        lambda: runbook_reminders.remind(
+            deps, client, where, ids, runbook_reminders.WHEN_DATE, day=day
+        ),
+        dm_or_response_url(client, where.user_id, str(meta.get("r", ""))),
+        what="a runbook reminder",
+        replace=True,
+    )
 
 
 def handle_scripted(
@@ -131,12 +158,20 @@ def handle_scripted(
         _errors(ack, {BlockId.RUNBOOK_SCRIPT_URL: "A web address starting with https://, please."})
         return
     ack()
-    meta = read_metadata(view.get("private_metadata"))
-    where = from_view(body, context, str(meta.get("c", "")))
-    with _telling(client, where, str(meta.get("r", ""))):
-        runbook_reminders.mark_scripted(
-            deps_of(context), client, where, view.get("private_metadata", ""), url
-        )
+    raw = str(view.get("private_metadata", ""))
+    meta = read_metadata(raw)
+    deps, where = deps_of(context), from_view(body, context, str(meta.get("c", "")))
+
+    def job() -> Reply | None:
+        runbook_reminders.mark_scripted(deps, client, where, raw, url)
+        return None
+
+    later(
+        context,
+        job,
+        dm_or_response_url(client, where.user_id, str(meta.get("r", ""))),
+        what="marking an operation scripted",
+    )
 
 
 def handle_keep_manual(
@@ -147,9 +182,17 @@ def handle_keep_manual(
         _errors(ack, {BlockId.RUNBOOK_REASON: "A few words on why, so the team knows later."})
         return
     ack()
-    meta = read_metadata(view.get("private_metadata"))
-    where = from_view(body, context, str(meta.get("c", "")))
-    with _telling(client, where, str(meta.get("r", ""))):
-        runbook_reminders.keep_manual(
-            deps_of(context), client, where, view.get("private_metadata", ""), reason
-        )
+    raw = str(view.get("private_metadata", ""))
+    meta = read_metadata(raw)
+    deps, where = deps_of(context), from_view(body, context, str(meta.get("c", "")))
+
+    def job() -> Reply | None:
+        runbook_reminders.keep_manual(deps, client, where, raw, reason)
+        return None
+
+    later(
+        context,
+        job,
+        dm_or_response_url(client, where.user_id, str(meta.get("r", ""))),
+        what="keeping an operation manual",
+    )

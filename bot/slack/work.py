@@ -1,0 +1,178 @@
+"""After the acknowledgement: a request's work runs on a bounded pool of its own.
+
+Bolt runs every listener on its listener executor and waits, three seconds at most, for
+``ack()``. Were listeners to do their database and Web API work there, a handful of slow
+calls would hold every thread, and the next request's listener could not even start to
+acknowledge: Slack would show ``dispatch_failed``. So a listener only acknowledges and hands
+the rest to :class:`Work`, whose threads may wait on Slack or the database without delaying
+anyone's acknowledgement.
+
+Nothing the work raises goes back into Bolt (an exception after ``ack()`` makes Bolt drop
+the acknowledgement it already has): :func:`after_ack` turns every outcome into a
+:class:`~bot.services.context.Reply` and tells the person, in one place.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from bot.services.context import Reply
+from bot.slack.errors import reply_for_error
+
+logger = logging.getLogger("maturity_bot.work")
+
+T = TypeVar("T")
+Tell = Callable[[Reply, bool], None]  # (reply, replace the message acted on)
+
+# Sized against the database pool (storage.db) and gunicorn's 16 request threads: enough
+# to keep clicks moving while Slack answers slowly, few enough that they never wait on
+# each other for a database connection.
+WORK_THREADS = 16
+# Work waiting for a thread beyond this runs on the listener's own thread instead of being
+# queued without bound (it still completes; only that acknowledgement may be late).
+MAX_QUEUED = 1_000
+# How long a modal submission may wait for a decision that goes back in its
+# acknowledgement (a validation error beside a field) before it is acknowledged plainly.
+ACK_BUDGET_S = 2.0
+
+
+class Work:
+    """A bounded thread pool for post-acknowledgement work; ``threads=0`` runs it inline
+    (the shell and in-process tests, where Bolt processes before it responds)."""
+
+    def __init__(self, threads: int = WORK_THREADS, *, max_queued: int = MAX_QUEUED) -> None:
+        self.inline = threads <= 0
+        self._pool = (
+            None
+            if self.inline
+            else ThreadPoolExecutor(max_workers=threads, thread_name_prefix="work")
+        )
+        self._slots = threading.BoundedSemaphore(max(1, threads) + max_queued)
+
+    def submit(self, fn: Callable[[], T]) -> Future[T]:
+        """Run ``fn`` on the pool (its exceptions stay in the returned future)."""
+        if self._pool is None or not self._slots.acquire(blocking=False):
+            if self._pool is not None:
+                logger.warning("work queue full: running on the listener's thread")
+            return _run_now(fn)
+        try:
+            future = self._pool.submit(fn)
+        except RuntimeError:  # shutting down: finish it here rather than lose it
+            self._slots.release()
+            return _run_now(fn)
+        future.add_done_callback(lambda _f: self._slots.release())
+        return future
+
+    def shutdown(self, *, wait: bool = True) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=wait)
+
+
+def _run_now(fn: Callable[[], T]) -> Future[T]:
+    future: Future[T] = Future()
+    try:
+        future.set_result(fn())
+    except BaseException as exc:  # kept in the future, like the pool does
+        future.set_exception(exc)
+    return future
+
+
+def after_ack(
+    work: Work,
+    job: Callable[[], Reply | None],
+    tell: Tell,
+    *,
+    what: str,
+    replace: bool = False,
+) -> None:
+    """Run ``job`` after the acknowledgement and tell the person what it returned.
+
+    A refusal or bad input (:class:`~bot.slack.errors.UserFacingError`) is told as written;
+    a database or Slack outage as "try again"; anything unexpected is logged with its
+    traceback and told with a short reference id. Only a successful reply may ``replace``
+    the message the person acted on; a failure is said beside it. ``tell`` failing is
+    logged, never raised.
+    """
+
+    def run() -> None:
+        ok = True
+        try:
+            reply = job()
+        except Exception as exc:
+            reply, ok = reply_for_error(exc, what=what), False
+        if reply is None or not reply.text:
+            return
+        try:
+            tell(reply, ok and (replace or reply.replace))
+        except Exception:  # an expired response_url or Slack down: the log has the story
+            logger.warning("could not tell the person about %s", what, exc_info=True)
+
+    work.submit(run)
+
+
+@dataclass
+class ModalAnswer:
+    """How a modal submission is answered: ``errors`` beside its fields (it stays open),
+    or ``view`` in its place, or it closes; then ``reply`` is told where the person acted."""
+
+    errors: dict[str, str] | None = None
+    view: dict[str, Any] | None = None
+    reply: Reply | None = None
+
+
+def answer_modal(
+    ack: Callable[..., None],
+    work: Work,
+    decide: Callable[[], ModalAnswer],
+    tell: Tell,
+    *,
+    what: str,
+) -> None:
+    """Acknowledge a modal submission with what ``decide`` says, if it says it within
+    :data:`ACK_BUDGET_S`; otherwise close the modal and tell the outcome when it comes.
+
+    ``decide`` runs on the work pool (it may read or write the database, or ask Slack who
+    someone is), so a slow database delays this one answer, never anyone's acknowledgement.
+    """
+    future = work.submit(decide)
+    try:
+        failure = future.exception(timeout=ACK_BUDGET_S)
+    except FutureTimeout:
+        ack()  # the modal closes now; what happened follows where the person acted
+        after_ack(work, lambda: _told(future.result()), tell, what=what)
+        return
+    if failure is not None:
+        ack()
+        after_ack(work, _raiser(failure), tell, what=what)
+        return
+    answer = future.result()
+    if answer.errors:
+        ack(response_action="errors", errors=answer.errors)
+        return
+    if answer.view is not None:
+        ack(response_action="update", view=answer.view)
+    else:
+        ack()
+    if answer.reply is not None:
+        reply = answer.reply
+        after_ack(work, lambda: reply, tell, what=what)
+
+
+def _told(answer: ModalAnswer) -> Reply | None:
+    """A late answer, once the modal has closed: field errors become a sentence."""
+    if answer.errors:
+        return Reply(text=" ".join(answer.errors.values()))
+    return answer.reply
+
+
+def _raiser(exc: BaseException) -> Callable[[], Reply | None]:
+    def job() -> Reply | None:
+        raise exc
+
+    return job
