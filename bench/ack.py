@@ -2,7 +2,7 @@
 
 Sends N signed slash commands, C in flight, at a real `maturity-bot serve --http` process,
 then the same at a bare Bolt app with one trivial listener on the same server stack
-(gunicorn gthread via bot.server.run_wsgi), then at gunicorn alone answering a constant
+(gunicorn gthread via bot.serve.http.run_wsgi), then at gunicorn alone answering a constant
 (no Bolt: the floor of this harness on this machine). The Slack side is the local stand-in.
 Prints p50/p99/max of each, the ratios to bare Bolt, and the goals. Not a test: run it with
 
@@ -37,8 +37,8 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.payloads import Actor, sign, slash_command  # noqa: E402
-from bot.standin import SlackStandIn  # noqa: E402
+from bot.local.payloads import Actor, sign, slash_command  # noqa: E402
+from bot.local.standin import SlackStandIn  # noqa: E402
 
 SECRET = "bench-signing-secret"
 TOKEN = "xoxb-standin"
@@ -56,9 +56,9 @@ def serve_bare(port: int, api_url: str) -> None:
     """The floor the goal names: a Bolt app with one trivial listener, same gunicorn stack."""
     from slack_bolt import App
 
-    from bot.server import build_wsgi, run_wsgi
+    from bot.serve.http import build_wsgi, run_wsgi
     from bot.settings import load_settings
-    from bot.slack_client import build_client
+    from bot.slack.client import build_client
 
     os.environ.pop("SLACK_BOT_TOKEN", None)  # Bolt would read it and warn: the client has it
 
@@ -81,7 +81,7 @@ def serve_bare(port: int, api_url: str) -> None:
 
 def serve_raw(port: int) -> None:
     """The harness floor: gunicorn (same settings) answering a constant, no Bolt at all."""
-    from bot.server import run_wsgi
+    from bot.serve.http import run_wsgi
 
     answer = f'{{"response_type": "ephemeral", "text": "usage: {USAGE_MARK}"}}'.encode()
 

@@ -27,9 +27,9 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.payloads import Actor  # noqa: E402
-from bot.standin import SlackStandIn  # noqa: E402
-from bot.standin.driver import SlackUser, over_http  # noqa: E402
+from bot.local.payloads import Actor  # noqa: E402
+from bot.local.standin import SlackStandIn  # noqa: E402
+from bot.local.standin.driver import SlackUser, over_http  # noqa: E402
 from conversations.assessment import questions_asked_for, team_at_level  # noqa: E402
 from conversations.model import question  # noqa: E402
 

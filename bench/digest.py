@@ -31,11 +31,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.blocks.digest import parent_blocks, team_detail_blocks, to_dicts  # noqa: E402
-from bot.runtime import build_sender  # noqa: E402
-from bot.schedule_times import week_period  # noqa: E402
-from bot.services.digest import build_for  # noqa: E402
+from bot.local.standin import SlackStandIn  # noqa: E402
+from bot.scheduling.runtime import build_sender  # noqa: E402
+from bot.scheduling.times import week_period  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
-from bot.standin import SlackStandIn  # noqa: E402
+from bot.usecases.digest import build_for  # noqa: E402
 from conversations.model import CRITERIA  # noqa: E402
 from storage.db import make_engine, session_scope  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402

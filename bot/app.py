@@ -15,14 +15,14 @@ from sqlalchemy.engine import Engine
 
 from bot.deps import Deps
 from bot.listeners import register_listeners
-from bot.oauth import oauth_settings
-from bot.services.context import Reply
 from bot.settings import Settings
 from bot.slack.answer import tell
+from bot.slack.client import build_client
 from bot.slack.errors import register_error_handler
+from bot.slack.oauth import oauth_settings
 from bot.slack.verify import RequestVerification
 from bot.slack.work import Work
-from bot.slack_client import build_client
+from bot.usecases.context import Reply
 from storage.db import make_engine
 
 logger = logging.getLogger("maturity_bot")

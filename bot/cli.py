@@ -104,8 +104,8 @@ def _cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_digest_send(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.runtime import build_sender
-    from bot.services.digest import send_now
+    from bot.scheduling.runtime import build_sender
+    from bot.usecases.digest import send_now
     from storage.db import make_engine, session_scope
     from storage.migrate import upgrade
     from storage.models import ScheduleKind
@@ -148,7 +148,7 @@ def _cmd_digest_send(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     if args.http:
         settings.require("http")
-        from bot.server import serve_http
+        from bot.serve.http import serve_http
 
         return serve_http(
             settings,
@@ -158,13 +158,13 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
             scheduler=not args.no_scheduler,
         )
     settings.require("socket")
-    from bot.socket_mode import serve_socket_mode
+    from bot.serve.socket_mode import serve_socket_mode
 
     return serve_socket_mode(settings, scheduler=not args.no_scheduler)
 
 
 def _cmd_shell(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.shell import run_shell
+    from bot.local.shell import run_shell
 
     if settings.log_level == "INFO":  # the terminal is the UI here: keep the log quiet
         logging.getLogger().setLevel(logging.WARNING)

@@ -174,7 +174,7 @@ class Schedule(SQLModel, table=True):
     """Something to send at a time: a weekly digest, a one-off reminder.
 
     ``next_due_at`` is computed with APScheduler's triggers in the schedule's time zone
-    (``bot/schedule_times.py``). Recurring schedules carry ``weekday``/``time_of_day``;
+    (``bot/scheduling/times.py``). Recurring schedules carry ``weekday``/``time_of_day``;
     one-offs have neither and are deactivated once sent. ``payload`` holds what the
     sender needs (the digest's teams, the reminder's runbook operation).
     """

@@ -80,7 +80,7 @@ def sqlite_engine(sqlite_url: str) -> Iterator[Engine]:
 def _fresh_people_cache() -> Iterator[None]:
     """users.info answers are cached per token and user; every test starts without them
     (the stand-in's token is the same in every test)."""
-    from bot.services import people
+    from bot.slack import people
 
     people.forget()
     yield

@@ -21,7 +21,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.ids import ActionId
+from bot.slack.ids import ActionId
 from conversations.assessment import Result
 from conversations.explain import CriterionProgress, Explanation
 from conversations.model import Question, QuestionKind, Section

@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.ids import COMMAND
+from bot.slack.ids import COMMAND
 from conversations.digest import level_phrase
 from conversations.model import STEPS, CriterionKind, criterion
 from conversations.text import escape_mrkdwn, format_number, truncate

@@ -12,7 +12,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.blocks.digest import team_line
-from bot.ids import COMMAND
+from bot.slack.ids import COMMAND
 from conversations.digest import Digest
 
 MAX_TEAMS_SHOWN = 90  # a Home tab holds 100 blocks

@@ -41,7 +41,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.blocks.assessment import nudge_block
-from bot.ids import COMMAND, ActionId, BlockId, CallbackId
+from bot.slack.ids import COMMAND, ActionId, BlockId, CallbackId
 from conversations.nudges import Nudge
 from conversations.runbook import (
     ADD_EXAMPLE,

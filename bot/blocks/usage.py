@@ -6,8 +6,8 @@ from functools import cache
 
 from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlock
 
-from bot.commands import SUBCOMMANDS
-from bot.ids import BlockId
+from bot.slack.commands import SUBCOMMANDS
+from bot.slack.ids import BlockId
 from conversations.text import escape_mrkdwn, truncate
 
 QUOTE_LIMIT = 200

@@ -6,8 +6,8 @@ from typing import Any
 
 from slack_bolt import BoltContext
 
-from bot.ids import ActionId
-from bot.services.context import Where
+from bot.slack.ids import ActionId
+from bot.usecases.context import Where
 
 
 def _team(context: BoltContext, body: dict[str, Any]) -> tuple[str, str | None]:

@@ -9,9 +9,9 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
 from bot.deps import deps_of
-from bot.services.context import Reply, Where
 from bot.slack.answer import tell
 from bot.slack.work import Tell, after_ack
+from bot.usecases.context import Reply, Where
 
 
 def _team(context: BoltContext, body: dict[str, Any]) -> tuple[str, str | None]:

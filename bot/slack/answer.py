@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
-from bot.services.context import Reply
+from bot.usecases.context import Reply
 
 logger = logging.getLogger("maturity_bot.answer")
 

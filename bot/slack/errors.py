@@ -26,9 +26,9 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from bot.ids import COMMAND
-from bot.services.context import Reply
+from bot.slack.ids import COMMAND
 from bot.slack.verify import VERIFIED
+from bot.usecases.context import Reply
 
 logger = logging.getLogger("maturity_bot.errors")
 

@@ -9,7 +9,7 @@ anyone's acknowledgement.
 
 Nothing the work raises goes back into Bolt (an exception after ``ack()`` makes Bolt drop
 the acknowledgement it already has): :func:`after_ack` turns every outcome into a
-:class:`~bot.services.context.Reply` and tells the person, in one place.
+:class:`~bot.usecases.context.Reply` and tells the person, in one place.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from bot.services.context import Reply
 from bot.slack.errors import reply_for_error
+from bot.usecases.context import Reply
 
 logger = logging.getLogger("maturity_bot.work")
 

@@ -114,8 +114,8 @@ def test_the_fetch_allow_list_is_refused_for_multi_workspace_installs() -> None:
 def test_people_lookups_are_cached_per_token_and_user() -> None:
     from slack_sdk import WebClient
 
-    from bot.services import people
-    from bot.standin import SlackStandIn
+    from bot.local.standin import SlackStandIn
+    from bot.slack import people
 
     with SlackStandIn() as standin:
         standin.add_user("U0CACHE", name="c", tz="Europe/Berlin", is_admin=True)

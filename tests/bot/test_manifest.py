@@ -29,9 +29,9 @@ from slack_bolt.request import BoltRequest
 from sqlalchemy.engine import Engine
 
 from bot.app import build_app
-from bot.payloads import Actor, message_event, sign
+from bot.local.payloads import Actor, message_event, sign
+from bot.local.standin import METHOD_SCOPES, SlackStandIn
 from bot.settings import Settings
-from bot.standin import METHOD_SCOPES, SlackStandIn
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = ROOT / "manifest.yml"
@@ -417,7 +417,7 @@ def test_every_web_api_call_has_its_scope_declared(manifest: dict[str, Any]) -> 
     assert {"chat.postMessage", "views.publish"} <= {c.method for c in calls}
     unknown = sorted({f"{c.method} ({c.where})" for c in calls if c.method not in METHOD_SCOPES})
     assert not unknown, (
-        f"the code calls {unknown}, whose scope bot.standin.METHOD_SCOPES does not know: "
+        f"the code calls {unknown}, whose scope bot.local.standin.METHOD_SCOPES does not know: "
         "add the method there (with the scope from its Slack reference page)"
     )
     declared = set(manifest["oauth_config"]["scopes"].get("bot", []))

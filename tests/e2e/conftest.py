@@ -14,8 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.payloads import sign
-from bot.standin import SlackStandIn
+from bot.local.payloads import sign
+from bot.local.standin import SlackStandIn
 
 SIGNING_SECRET = "e2e-signing-secret"
 BOT_TOKEN = "xoxb-standin"
@@ -152,7 +152,7 @@ class BotHarness:
 
     def sender(self):
         """The scheduler's sender, as a serving process builds it."""
-        from bot.runtime import build_sender
+        from bot.scheduling.runtime import build_sender
 
         return build_sender(self.settings, self.engine)
 
@@ -163,8 +163,8 @@ class BotHarness:
         channel_name: str = "platform",
         team_id: str | None = None,
     ):
-        from bot.payloads import Actor
-        from bot.standin.driver import SlackUser, in_process
+        from bot.local.payloads import Actor
+        from bot.local.standin.driver import SlackUser, in_process
 
         actor = Actor(
             user_id=user_id,

@@ -266,8 +266,8 @@ def test_the_home_tab_shows_every_team_with_its_level_and_progress(harness) -> N
 
 def test_the_hourly_sweep_closes_idle_checkins_and_tells_their_owner_once(harness) -> None:
     from bot.deps import Deps
-    from bot.services.assessment import expire_idle
-    from bot.slack_client import build_client
+    from bot.slack.client import build_client
+    from bot.usecases.assessment import expire_idle
 
     alice = harness.user()
     alice.command("assess")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.payloads import Actor
-from bot.standin.driver import SlackUser, over_http
+from bot.local.payloads import Actor
+from bot.local.standin.driver import SlackUser, over_http
 from conversations.assessment import team_at_level
 from conversations.model import question
 

@@ -14,9 +14,9 @@ import pytest
 from sqlmodel import select
 
 from bot.app import build_app  # noqa: F401  (imported for the side effect of listeners)
-from bot.runtime import build_sender
+from bot.local.standin import SlackStandIn
+from bot.scheduling.runtime import build_sender
 from bot.settings import load_settings
-from bot.standin import SlackStandIn
 from conversations.assessment import team_at_level
 from conversations.model import question
 from storage.db import make_engine, session_scope

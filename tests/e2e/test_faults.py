@@ -23,8 +23,8 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from bot.payloads import Actor, block_action, sign, slash_command, view_submission
-from bot.standin import SlackStandIn
+from bot.local.payloads import Actor, block_action, sign, slash_command, view_submission
+from bot.local.standin import SlackStandIn
 
 from .conftest import BOT_TOKEN, SIGNING_SECRET, ServeProcess, start_serve, stop_serve
 
@@ -530,7 +530,7 @@ def test_a_partitioned_database_is_reported_and_survived(tmp_path: Path, pg_url:
     once the network heals the bot recovers by itself."""
     from sqlalchemy.engine import make_url
 
-    from bot.standin.proxy import TcpProxy
+    from bot.local.standin.proxy import TcpProxy
     from storage.migrate import upgrade
 
     upgrade(pg_url)

@@ -9,8 +9,8 @@ import time
 
 import httpx
 
-from bot.ids import COMMAND
-from bot.payloads import Actor, slash_command
+from bot.local.payloads import Actor, slash_command
+from bot.slack.ids import COMMAND
 
 
 def _help(serve, standin, text: str = "help", **kw) -> httpx.Response:

@@ -12,11 +12,11 @@ from urllib.parse import unquote
 import httpx
 from sqlalchemy import update
 
-from bot.payloads import Actor
-from bot.runtime import build_sender, start_background
-from bot.scheduler import EXPIRE_JOB
+from bot.local.payloads import Actor
+from bot.local.standin.driver import SlackUser, over_http
+from bot.scheduling.runtime import build_sender, start_background
+from bot.scheduling.scheduler import EXPIRE_JOB
 from bot.settings import load_settings
-from bot.standin.driver import SlackUser, over_http
 from storage.db import make_engine, session_scope
 from storage.models import Assessment
 from storage.types import utcnow

@@ -20,10 +20,10 @@ from slack_bolt.request import BoltRequest
 from sqlalchemy.engine import Engine
 
 from bot.app import build_app
-from bot.ids import COMMAND
-from bot.payloads import Actor, message_event, sign
+from bot.local.payloads import Actor, message_event, sign
+from bot.local.standin import SlackStandIn
 from bot.settings import Settings
-from bot.standin import SlackStandIn
+from bot.slack.ids import COMMAND
 
 SECRET = "rate-limit-secret"
 ALICE = Actor(user_id="U0ALICE", user_name="alice")

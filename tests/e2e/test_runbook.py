@@ -21,8 +21,8 @@ from slack_sdk.models.views import View
 from sqlmodel import select
 
 from bot.app import build_app
-from bot.ids import ActionId, BlockId, CallbackId
 from bot.settings import load_settings
+from bot.slack.ids import ActionId, BlockId, CallbackId
 from storage.criteria import criteria_board, criterion_history
 from storage.db import session_scope
 from storage.models import (
@@ -1110,8 +1110,8 @@ def serving(harness) -> BotHarness:
 
 
 def test_a_url_import_is_acknowledged_before_the_file_is_fetched(serving, monkeypatch) -> None:
-    from bot.runbook_fetch import Fetched
-    from bot.services import runbook_import
+    from bot.usecases import runbook_import
+    from bot.usecases.runbook_fetch import Fetched
 
     acked = threading.Event()
     fetched_after_ack: list[bool] = []

@@ -6,8 +6,8 @@ import re
 
 from slack_bolt import App
 
-from bot.ids import ActionId
 from bot.listeners.actions import assessment, nudges, runbook, runbook_import, runbook_reminders
+from bot.slack.ids import ActionId
 
 
 def _prefixed(action_id: ActionId) -> re.Pattern[str]:

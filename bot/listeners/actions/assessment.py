@@ -10,8 +10,8 @@ from slack_sdk import WebClient
 
 from bot.deps import Deps, deps_of
 from bot.listeners.where import ephemeral, from_action, id_suffix, later
-from bot.services import assessment
-from bot.services.context import Reply, Where
+from bot.usecases import assessment
+from bot.usecases.context import Reply, Where
 
 
 def handle_answer(

@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.deps import deps_of
 from bot.listeners.where import ephemeral, from_action, id_suffix, later
-from bot.services import nudges
+from bot.usecases import nudges
 
 
 def handle_dismiss(

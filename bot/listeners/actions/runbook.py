@@ -10,8 +10,8 @@ from slack_sdk import WebClient
 from bot.deps import deps_of
 from bot.listeners.runbook_payloads import first_id, row_id
 from bot.listeners.where import ephemeral, from_action, later
-from bot.services import runbook, runbook_import, runbook_reminders
-from bot.services.context import Reply
+from bot.usecases import runbook, runbook_import, runbook_reminders
+from bot.usecases.context import Reply
 
 
 def handle_remind(

@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.deps import deps_of
 from bot.listeners.where import ephemeral, from_action, later
-from bot.services import runbook_import
+from bot.usecases import runbook_import
 
 
 def _key(action: dict[str, Any]) -> str:

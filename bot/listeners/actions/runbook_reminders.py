@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from bot.deps import deps_of
 from bot.listeners.runbook_payloads import first_id
 from bot.listeners.where import ephemeral, from_action, later
-from bot.services import runbook_reminders
+from bot.usecases import runbook_reminders
 
 
 def _message_ts(body: dict[str, Any]) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.ids import COMMAND
 from bot.listeners.commands import maturity
+from bot.slack.ids import COMMAND
 
 
 def register(app: App) -> None:

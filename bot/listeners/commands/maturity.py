@@ -8,12 +8,12 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.blocks.usage import usage_blocks, usage_text
-from bot.commands import Parsed, parse
 from bot.deps import Deps, deps_of
-from bot.ids import COMMAND
 from bot.listeners.where import ephemeral, from_command, later
-from bot.services import assessment, board, digest, runbook
-from bot.services.context import Reply, Where
+from bot.slack.commands import Parsed, parse
+from bot.slack.ids import COMMAND
+from bot.usecases import assessment, board, digest, runbook
+from bot.usecases.context import Reply, Where
 
 
 def handle_maturity(

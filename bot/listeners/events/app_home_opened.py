@@ -11,8 +11,8 @@ from bot.blocks.home import home_view
 from bot.deps import deps_of
 from bot.listeners.events.once import first_delivery_of
 from bot.listeners.where import from_event, later
-from bot.services.context import workspace_id_for
-from bot.services.digest import build_for
+from bot.usecases.context import workspace_id_for
+from bot.usecases.digest import build_for
 from storage.db import session_scope
 from storage.types import utcnow
 

@@ -9,11 +9,11 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
 from bot.deps import deps_of
-from bot.ids import COMMAND
 from bot.listeners.events.once import first_delivery_of
 from bot.listeners.where import from_event, in_channel, later
-from bot.services import assessment
-from bot.services.context import Reply
+from bot.slack.ids import COMMAND
+from bot.usecases import assessment
+from bot.usecases.context import Reply
 
 MAX_TYPED = 500
 

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from bot.deps import deps_of
 from bot.listeners.runbook_payloads import from_shortcut
 from bot.listeners.where import dm_or_response_url, later
-from bot.services import runbook_import
+from bot.usecases import runbook_import
 
 
 def handle_add_steps(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.ids import CallbackId
 from bot.listeners.views import runbook
+from bot.slack.ids import CallbackId
 
 
 def register(app: App) -> None:

@@ -15,13 +15,13 @@ from slack_sdk import WebClient
 
 from bot.blocks.runbook import PreviewState
 from bot.deps import deps_of
-from bot.ids import BlockId
 from bot.listeners.runbook_payloads import field, from_view, row_id, text_field, values_of
 from bot.listeners.where import dm_or_response_url, later
-from bot.services import runbook, runbook_import, runbook_reminders
-from bot.services.context import Reply
-from bot.services.runbook import URL, form_request, parse_form, read_metadata
+from bot.slack.ids import BlockId
 from bot.slack.work import ModalAnswer, answer_modal
+from bot.usecases import runbook, runbook_import, runbook_reminders
+from bot.usecases.context import Reply
+from bot.usecases.runbook import URL, form_request, parse_form, read_metadata
 from conversations.runbook import RunbookParseError
 
 

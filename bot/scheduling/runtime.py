@@ -1,0 +1,59 @@
+"""What a serving process runs beside the Bolt app: the scheduler and its senders."""
+
+from __future__ import annotations
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from slack_sdk import WebClient
+from sqlalchemy.engine import Engine
+
+from bot.deps import Deps
+from bot.scheduling.scheduler import Sender, start_scheduler
+from bot.settings import Settings
+from bot.slack.client import build_client
+from bot.slack.limits import WorkspaceGate
+from bot.slack.oauth import installation_store
+from bot.usecases import assessment, digest, runbook_reminders
+from storage.db import session_scope
+from storage.models import Workspace
+
+
+def build_sender(settings: Settings, engine: Engine) -> Sender:
+    digest.register()
+    runbook_reminders.register_kinds()
+    gates: dict[int, WorkspaceGate] = {}
+    clients: dict[int, WebClient] = {}
+
+    def client_for(workspace_id: int) -> WebClient:
+        # One client per workspace, each with its own rate-limit gate: a 429 in one
+        # workspace pauses only that workspace's posts. With OAuth, each workspace's bot
+        # token comes from the installation store; otherwise the one bot token serves.
+        if workspace_id not in clients:
+            gates[workspace_id] = WorkspaceGate()
+            token = (
+                _installed_token(settings, engine, workspace_id) if settings.uses_oauth else None
+            )
+            clients[workspace_id] = build_client(settings, token, gate=gates[workspace_id])
+        return clients[workspace_id]
+
+    return Sender(deps=Deps(settings=settings, engine=engine), client_for=client_for)
+
+
+def _installed_token(settings: Settings, engine: Engine, workspace_id: int) -> str:
+    with session_scope(engine) as session:
+        workspace = session.get(Workspace, workspace_id)
+    if workspace is None:
+        return ""
+    bot = installation_store(settings, engine).find_bot(
+        enterprise_id=workspace.enterprise_id or None, team_id=workspace.slack_team_id
+    )
+    return bot.bot_token if bot is not None and bot.bot_token else ""
+
+
+def start_background(settings: Settings, engine: Engine) -> BackgroundScheduler:
+    sender = build_sender(settings, engine)
+    return start_scheduler(
+        sender.deps,
+        sender,
+        # Each workspace's notes go out with that workspace's own token.
+        housekeeping=lambda: assessment.expire_idle(sender.deps, sender.client_for),
+    )

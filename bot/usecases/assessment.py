@@ -1,0 +1,647 @@
+"""The check-in, end to end: the state machine in ``conversations``, its state in the
+database, its messages in Slack.
+
+Order of work for every answer: decide and save in one database transaction (a
+compare-and-set on the row's version), then talk to Slack. A crash or a Slack failure after
+the save loses nothing: ``/maturity assess`` → Resume re-posts the current question.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlmodel import Session, col, select
+
+from bot.blocks.assessment import (
+    answered_blocks,
+    answered_text,
+    dropped_blocks,
+    intro_blocks,
+    question_blocks,
+    result_blocks,
+    result_text,
+    resume_blocks,
+    to_dicts,
+)
+from bot.deps import Deps
+from bot.slack.errors import UserFacingError
+from bot.slack.ids import COMMAND
+from bot.usecases.context import Reply, Where, workspace_id_for
+from bot.usecases.teams import resolve_team
+from conversations.assessment import InvalidAnswer, Result, apply_answer, next_step
+from conversations.model import CRITERIA, TARGET_LEVEL, Question, question
+from conversations.nudges import COOLDOWNS, Nudge
+from conversations.scoring import (
+    AnswerError,
+    Status,
+    criterion_status,
+    number_of,
+    parse_answer,
+)
+from conversations.text import escape_mrkdwn
+from storage.assessments import (
+    IDLE_EXPIRY,
+    get_assessment,
+    open_assessment,
+    start_assessment,
+    update_assessment,
+)
+from storage.criteria import criteria_board, record_criterion
+from storage.db import session_scope
+from storage.models import Assessment, AssessmentStatus, CriterionState, Team
+from storage.nudges import recently_dismissed, record_nudge
+from storage.types import utcnow
+from storage.workspaces import (
+    get_team,
+)
+
+logger = logging.getLogger("maturity_bot.assessment")
+
+SHARED_KEY = "__shared__"
+RESULT_KEY = "__result__"
+INTRO_KEY = "__intro__"
+CAS_ATTEMPTS = 5
+USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+STATE_FOR = {
+    Status.MET: CriterionState.MET,
+    Status.PARTLY: CriterionState.PARTLY,
+    Status.NOT_MET: CriterionState.NOT_MET,
+    Status.UNKNOWN: CriterionState.UNKNOWN,
+}
+
+
+def known_facts(session: Session, workspace_id: int, team_id: int) -> dict[str, str]:
+    """Facts measured elsewhere (the runbook's scripted share) that the check-in need not ask."""
+    board = criteria_board(session=session, workspace_id=workspace_id, team_id=team_id)
+    return {
+        cid: _number(row.value)
+        for cid, row in board.items()
+        if row.source == "runbook" and row.value is not None
+    }
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _number_of(answers: dict[str, str], qid: str) -> int:
+    keys = [k for k in answers if not k.startswith("__")]
+    return keys.index(qid) + 1 if qid in keys else len(keys) + 1
+
+
+# ------------------------------------------------------------------------------- start
+
+
+def start(deps: Deps, client: WebClient, where: Where, team_name: str | None) -> Reply:
+    """``/maturity assess [team name]``: start a check-in in DM, or offer resume/restart."""
+    if not team_name and where.channel_id.startswith("D"):
+        raise UserFacingError(
+            f"Which team? In a DM, name it: `{COMMAND} assess Payments Platform`."
+        )
+    with session_scope(deps.engine) as session:
+        ws = workspace_id_for(session, where)
+        team = resolve_team(
+            session, ws, where, team_name, example=f"{COMMAND} assess Payments Platform"
+        )
+        existing = open_assessment(
+            session=session, workspace_id=ws, team_id=team.id or 0, user_id=where.user_id
+        )
+        if existing is not None and not _expired(existing):
+            answered = len([k for k in existing.answers if not k.startswith("__")])
+            return Reply(
+                text=f"You already have a check-in open for {team.name}.",
+                blocks=to_dicts(resume_blocks(team.name, existing.id or 0, answered)),
+            )
+        if existing is not None:
+            _expire(session, existing)
+        assessment_id, team_name_saved = _create(session, ws, team, where)
+    _post_current(deps, client, where, assessment_id, resumed=False)
+    return Reply(
+        text=f"I've sent you a DM to check in on {team_name_saved}. "
+        "It takes a few minutes; your answers are saved as you go."
+    )
+
+
+def _create(session: Session, ws: int, team: Team, where: Where) -> tuple[int, str]:
+    assert team.id is not None
+    known = known_facts(session, ws, team.id)
+    a = start_assessment(
+        session=session,
+        workspace_id=ws,
+        team_id=team.id,
+        user_id=where.user_id,
+        origin_channel=team.channel_id or None,
+    )
+    step = next_step({}, known)
+    a.current_question = step.id if isinstance(step, Question) else None
+    session.add(a)
+    session.flush()
+    assert a.id is not None
+    return a.id, team.name
+
+
+def restart(deps: Deps, client: WebClient, where: Where, assessment_id: int) -> Reply:
+    with session_scope(deps.engine) as session:
+        ws = workspace_id_for(session, where)
+        old = _owned(session, ws, assessment_id, where.user_id)
+        team = get_team(session=session, workspace_id=ws, team_id=old.team_id)
+        assert team is not None
+        if old.status == AssessmentStatus.OPEN:
+            update_assessment(
+                session=session,
+                workspace_id=ws,
+                assessment_id=old.id or 0,
+                expected_version=old.version,
+                status=AssessmentStatus.ABANDONED,
+            )
+        new_id, name = _create(session, ws, team, where)
+    _post_current(deps, client, where, new_id, resumed=False)
+    return Reply(text=f"Starting over for {name}: your first question is in our DM.")
+
+
+def resume(deps: Deps, client: WebClient, where: Where, assessment_id: int) -> Reply:
+    with session_scope(deps.engine) as session:
+        ws = workspace_id_for(session, where)
+        a = _owned(session, ws, assessment_id, where.user_id)
+        if a.status != AssessmentStatus.OPEN:
+            raise UserFacingError(
+                f"That check-in has ended. Run `{COMMAND} assess` to start a fresh one."
+            )
+    _post_current(deps, client, where, assessment_id, resumed=True)
+    return Reply(text="Picked up where you left off — the next question is in our DM.")
+
+
+def _post_current(
+    deps: Deps, client: WebClient, where: Where, assessment_id: int, *, resumed: bool
+) -> None:
+    """Post the intro and the current question in the DM, and remember the message."""
+    dm = client.conversations_open(users=where.user_id)["channel"]["id"]
+    with session_scope(deps.engine) as session:
+        ws = workspace_id_for(session, where)
+        a = _owned(session, ws, assessment_id, where.user_id)
+        team = get_team(session=session, workspace_id=ws, team_id=a.team_id)
+        assert team is not None
+        team_name = team.name
+        known = known_facts(session, ws, a.team_id)
+        answers = dict(a.answers)
+    client.chat_postMessage(
+        channel=dm,
+        text=f"Check-in for {team_name}",
+        blocks=to_dicts(intro_blocks(team_name, resumed=resumed)),
+    )
+    step = next_step(answers, known)
+    if isinstance(step, Result):
+        return
+    posted = client.chat_postMessage(
+        channel=dm,
+        text=step.prompt,
+        blocks=to_dicts(
+            question_blocks(
+                step,
+                assessment_id=assessment_id,
+                number=_number_of(answers, step.id),
+                team_name=team_name,
+            )
+        ),
+    )
+    _remember(deps, where, assessment_id, {step.id: posted["ts"]}, dm_channel=dm)
+
+
+def _remember(
+    deps: Deps,
+    where: Where,
+    assessment_id: int,
+    messages: dict[str, str],
+    *,
+    dm_channel: str | None = None,
+    forget: tuple[str, ...] = (),
+) -> None:
+    """Merge message timestamps into the row (compare-and-set, retried on a lost race)."""
+    for _ in range(CAS_ATTEMPTS):
+        with session_scope(deps.engine) as session:
+            ws = workspace_id_for(session, where)
+            a = get_assessment(session=session, workspace_id=ws, assessment_id=assessment_id)
+            if a is None:
+                return
+            merged = {k: v for k, v in a.messages.items() if k not in forget}
+            merged.update(messages)
+            changes: dict[str, object] = {"messages": merged}
+            if dm_channel:
+                changes["dm_channel"] = dm_channel
+            if update_assessment(
+                session=session,
+                workspace_id=ws,
+                assessment_id=assessment_id,
+                expected_version=a.version,
+                **changes,
+            ):
+                return
+    logger.warning("could not record message ids for check-in %s", assessment_id)
+
+
+# ------------------------------------------------------------------------------- answer
+
+
+@dataclass
+class _Decision:
+    kind: str  # "noop" | "advanced" | "finished"
+    qid: str = ""
+    value: str = ""
+    number: int = 0
+    answered_ts: str | None = None
+    dropped: list[tuple[str, str]] = field(default_factory=list)
+    next_question: Question | None = None
+    next_number: int = 0
+    already_posted: bool = False
+    result: Result | None = None
+    nudges: list[tuple[Nudge, int | None]] = field(default_factory=list)
+    team_name: str = ""
+    dm_channel: str | None = None
+
+
+def answer(
+    deps: Deps, client: WebClient, where: Where, assessment_id: int, qid: str, raw: str
+) -> Reply | None:
+    """A click (or a typed answer) for question ``qid``. Returns a reply only when the
+    person needs to be told something (bad input, not theirs, ended)."""
+    try:
+        q = question(qid)
+    except KeyError:
+        raise UserFacingError("That button belongs to a question I no longer ask.") from None
+    decision = _decide(deps, where, assessment_id, q, raw)
+    if decision.kind == "noop":
+        return None
+    _apply_to_slack(deps, client, where, assessment_id, q, decision)
+    return None
+
+
+def _decide(deps: Deps, where: Where, assessment_id: int, q: Question, raw: str) -> _Decision:
+    for _ in range(CAS_ATTEMPTS):
+        with session_scope(deps.engine) as session:
+            ws = workspace_id_for(session, where)
+            a = _owned(session, ws, assessment_id, where.user_id)
+            if a.status == AssessmentStatus.COMPLETED:
+                raise UserFacingError(
+                    "This check-in is finished, so its answers are settled. "
+                    f"Run `{COMMAND} assess` to take a fresh one."
+                )
+            if a.status != AssessmentStatus.OPEN or _expired(a):
+                if a.status == AssessmentStatus.OPEN:
+                    _expire(session, a)
+                    session.commit()  # keep the expiry even though we answer with an error
+                raise UserFacingError(
+                    f"This check-in has ended. Run `{COMMAND} assess` to start a fresh one."
+                )
+            known = known_facts(session, ws, a.team_id)
+            parsed = parse_answer(q, raw)
+            if isinstance(parsed, AnswerError):
+                raise UserFacingError(parsed.message)
+            if a.answers.get(q.id) == parsed.value:
+                return _Decision("noop")  # a double click, or the same answer again
+            try:
+                new = apply_answer(a.answers, q.id, parsed.value, known)
+            except InvalidAnswer as exc:
+                raise UserFacingError(exc.error.message) from None
+            if new.get(q.id) != parsed.value:
+                return _Decision("noop")  # a stale button for a question off the path
+            step = next_step(new, known)
+            next_q = step if isinstance(step, Question) else None
+            messages = dict(a.messages)
+            keep = set(new) | ({next_q.id} if next_q else set())
+            dropped = [
+                (k, ts) for k, ts in messages.items() if not k.startswith("__") and k not in keep
+            ]
+            for k, _ts in dropped:
+                messages.pop(k)
+            changes: dict[str, object] = {
+                "answers": new,
+                "messages": messages,
+                "current_question": next_q.id if next_q else None,
+            }
+            team = get_team(session=session, workspace_id=ws, team_id=a.team_id)
+            assert team is not None
+            decision = _Decision(
+                "advanced" if next_q else "finished",
+                qid=q.id,
+                value=parsed.value,
+                number=_number_of(new, q.id),
+                answered_ts=a.messages.get(q.id),
+                dropped=dropped,
+                next_question=next_q,
+                next_number=_number_of(new, next_q.id) if next_q else 0,
+                already_posted=bool(next_q and next_q.id in messages),
+                team_name=team.name,
+                dm_channel=a.dm_channel,
+            )
+            if isinstance(step, Result):
+                changes.update(
+                    status=AssessmentStatus.COMPLETED,
+                    result_level=step.level,
+                    completed_at=utcnow(),
+                )
+            if not update_assessment(
+                session=session,
+                workspace_id=ws,
+                assessment_id=assessment_id,
+                expected_version=a.version,
+                **changes,
+            ):
+                continue  # someone else moved the row; look again
+            if isinstance(step, Result):
+                decision.result = step
+                decision.nudges = _finish(session, ws, team, where.user_id, step)
+            return decision
+    raise UserFacingError("That answer collided with another one. Please click it again.")
+
+
+def _finish(
+    session: Session, ws: int, team: Team, user_id: str, result: Result
+) -> list[tuple[Nudge, int | None]]:
+    """Store the outcome: the team's level and target, its criteria board, its nudges."""
+    assert team.id is not None
+    facts = result.facts
+    for c in CRITERIA:
+        if c.id not in facts:
+            continue
+        raw = facts[c.id]
+        record_criterion(
+            session=session,
+            workspace_id=ws,
+            team_id=team.id,
+            criterion_id=c.id,
+            status=STATE_FOR[criterion_status(c, raw)],
+            value=number_of(c.id, facts),
+            user_id=user_id,
+            source="assessment",
+        )
+    team.level = result.level
+    target = number_of(TARGET_LEVEL, facts)
+    if target is not None:
+        team.target_level = int(target)
+    team.updated_at = utcnow()
+    session.add(team)
+    shown: list[tuple[Nudge, int | None]] = []
+    for nudge in _not_dismissed(session, ws, team.id, result.nudges):
+        row = record_nudge(
+            session=session,
+            workspace_id=ws,
+            team_id=team.id,
+            rule_id=nudge.id.value,
+            source="assessment",
+        )
+        shown.append((nudge, row.id))
+    return shown
+
+
+def _not_dismissed(session: Session, ws: int, team_id: int, nudges: Sequence[Nudge]) -> list[Nudge]:
+    """The nudges nobody in the team dismissed within the rule's cooldown."""
+    return [
+        n
+        for n in nudges
+        if not recently_dismissed(
+            session=session,
+            workspace_id=ws,
+            team_id=team_id,
+            rule_id=n.id.value,
+            cooldown=COOLDOWNS.get(n.id, timedelta(days=7)),
+        )
+    ]
+
+
+def _apply_to_slack(
+    deps: Deps,
+    client: WebClient,
+    where: Where,
+    assessment_id: int,
+    q: Question,
+    d: _Decision,
+) -> None:
+    dm = d.dm_channel or client.conversations_open(users=where.user_id)["channel"]["id"]
+    if d.answered_ts:
+        client.chat_update(
+            channel=dm,
+            ts=d.answered_ts,
+            text=answered_text(q, d.value),
+            blocks=to_dicts(
+                answered_blocks(q, assessment_id=assessment_id, number=d.number, value=d.value)
+            ),
+        )
+    for qid, ts in d.dropped:
+        client.chat_update(
+            channel=dm,
+            ts=ts,
+            text="Not needed after your change",
+            blocks=to_dicts(dropped_blocks(question(qid))),
+        )
+    if d.next_question is not None and not d.already_posted:
+        posted = client.chat_postMessage(
+            channel=dm,
+            text=d.next_question.prompt,
+            blocks=to_dicts(
+                question_blocks(
+                    d.next_question,
+                    assessment_id=assessment_id,
+                    number=d.next_number,
+                    team_name=d.team_name,
+                )
+            ),
+        )
+        _remember(deps, where, assessment_id, {d.next_question.id: posted["ts"]})
+    if d.result is not None:
+        blocks = result_blocks(
+            d.result,
+            team_name=d.team_name,
+            assessment_id=assessment_id,
+            nudges=d.nudges,
+        )
+        posted = client.chat_postMessage(
+            channel=dm, text=result_text(d.result, d.team_name), blocks=to_dicts(blocks)
+        )
+        _remember(deps, where, assessment_id, {RESULT_KEY: posted["ts"]})
+
+
+# ------------------------------------------------------------------------------- typed
+
+
+def typed_answer(deps: Deps, client: WebClient, where: Where, text: str) -> Reply | None:
+    """A DM line as the answer to the open check-in's current question.
+
+    None when the person has no check-in waiting for an answer in this DM; an empty
+    reply when the answer was taken; otherwise what to tell them.
+    """
+    with session_scope(deps.engine) as session:
+        ws = workspace_id_for(session, where)
+        candidates = [
+            a
+            for a in _open_for_user(session, ws, where.user_id)
+            if a.dm_channel == where.channel_id and a.current_question
+        ]
+    if not candidates:
+        return None
+    a = candidates[0]
+    assert a.id is not None and a.current_question is not None
+    q = question(a.current_question)
+    try:
+        answer(deps, client, where, a.id, q.id, text)
+    except UserFacingError as exc:
+        return Reply(text=f"{exc} (This is for: “{q.prompt}”)")
+    return Reply(text="")  # accepted: the next question (or the result) is the reply
+
+
+def _open_for_user(session: Session, ws: int, user_id: str) -> list[Assessment]:
+    return list(
+        session.exec(
+            select(Assessment)
+            .where(
+                Assessment.workspace_id == ws,
+                Assessment.user_id == user_id,
+                Assessment.status == AssessmentStatus.OPEN,
+            )
+            .order_by(col(Assessment.updated_at).desc())
+        )
+    )
+
+
+# ------------------------------------------------------------------------------- share
+
+
+def share(deps: Deps, client: WebClient, where: Where, assessment_id: int) -> Reply:
+    with session_scope(deps.engine) as session:
+        ws = workspace_id_for(session, where)
+        a = _owned(session, ws, assessment_id, where.user_id)
+        if a.status != AssessmentStatus.COMPLETED:
+            raise UserFacingError("Finish the check-in first, then share the result.")
+        if SHARED_KEY in a.messages:
+            return Reply(text="Already shared in the team channel.")
+        team = get_team(session=session, workspace_id=ws, team_id=a.team_id)
+        assert team is not None
+        channel = a.origin_channel or team.channel_id
+        if not channel:
+            raise UserFacingError(
+                "This team has no channel yet. Run the check-in from the team's channel "
+                "to share results there."
+            )
+        known = known_facts(session, ws, a.team_id)
+        # Claim the share before posting, so a double click posts once.
+        claimed = dict(a.messages)
+        claimed[SHARED_KEY] = "pending"
+        if not update_assessment(
+            session=session,
+            workspace_id=ws,
+            assessment_id=assessment_id,
+            expected_version=a.version,
+            messages=claimed,
+        ):
+            return Reply(text="Already shared in the team channel.")
+        answers, team_name = dict(a.answers), team.name
+        result = next_step(answers, known)
+        assert isinstance(result, Result)
+        shown = [(n, None) for n in _not_dismissed(session, ws, a.team_id, result.nudges)]
+    sharer = where.user_id if USER_ID.match(where.user_id) else None
+    try:
+        posted = client.chat_postMessage(
+            channel=channel,
+            text=result_text(result, team_name),
+            blocks=to_dicts(
+                result_blocks(
+                    result,
+                    team_name=team_name,
+                    assessment_id=assessment_id,
+                    shareable=False,
+                    nudges=shown,
+                    shared_by=sharer,
+                )
+            ),
+        )
+    except SlackApiError as exc:
+        _remember(deps, where, assessment_id, {}, forget=(SHARED_KEY,))
+        if exc.response.get("error") in ("not_in_channel", "channel_not_found", "is_archived"):
+            raise UserFacingError(
+                "I can't post in that channel. Invite me with `/invite @maturity-bot` "
+                "and click Share again."
+            ) from None
+        raise
+    _remember(deps, where, assessment_id, {SHARED_KEY: posted["ts"]})
+    return Reply(text="Shared in the team channel.")
+
+
+# ------------------------------------------------------------------------------- helpers
+
+
+def _owned(session: Session, ws: int, assessment_id: int, user_id: str) -> Assessment:
+    a = get_assessment(session=session, workspace_id=ws, assessment_id=assessment_id)
+    if a is None:
+        raise UserFacingError("I can't find that check-in any more.")
+    if a.user_id != user_id:
+        raise UserFacingError(
+            "Only the person who started this check-in can answer it. "
+            f"Run `{COMMAND} assess` to start your own."
+        )
+    return a
+
+
+def _expired(a: Assessment) -> bool:
+    return a.status == AssessmentStatus.OPEN and a.updated_at < utcnow() - IDLE_EXPIRY
+
+
+def _expire(session: Session, a: Assessment) -> None:
+    update_assessment(
+        session=session,
+        workspace_id=a.workspace_id,
+        assessment_id=a.id or 0,
+        expected_version=a.version,
+        status=AssessmentStatus.EXPIRED,
+    )
+
+
+# ------------------------------------------------------------------------------- expiry
+
+
+def expire_idle(
+    deps: Deps, client_for: Callable[[int], WebClient], *, now: datetime | None = None
+) -> int:
+    """Close check-ins idle for 7 days and tell each owner, kindly, once (with their own
+    workspace's client)."""
+    cutoff = (now or utcnow()) - IDLE_EXPIRY
+    with session_scope(deps.engine) as session:
+        stale = list(
+            session.exec(
+                select(Assessment).where(
+                    Assessment.status == AssessmentStatus.OPEN,
+                    col(Assessment.updated_at) < cutoff,
+                )
+            )
+        )
+    told = 0
+    for a in stale:
+        with session_scope(deps.engine) as session:
+            won = update_assessment(
+                session=session,
+                workspace_id=a.workspace_id,
+                assessment_id=a.id or 0,
+                expected_version=a.version,
+                status=AssessmentStatus.EXPIRED,
+            )
+            team = get_team(session=session, workspace_id=a.workspace_id, team_id=a.team_id)
+        if not won or not a.dm_channel or team is None:
+            continue  # another process closed it (and told them), or we never reached them
+        try:
+            client_for(a.workspace_id).chat_postMessage(
+                channel=a.dm_channel,
+                text=(
+                    f"Your check-in for {escape_mrkdwn(team.name)} has been quiet for a week, "
+                    f"so I've closed it. Whenever you're ready, `{COMMAND} assess` starts a "
+                    "fresh one."
+                ),
+            )
+        except SlackApiError as exc:  # one workspace's trouble must not stop the others
+            logger.warning("could not tell %s their check-in closed: %s", a.user_id, exc)
+            continue
+        told += 1
+    return told

@@ -1,0 +1,31 @@
+"""``/maturity board [team name]``: a team's criteria board, read-only, just to the asker."""
+
+from __future__ import annotations
+
+from bot.blocks.board import board_blocks
+from bot.deps import Deps
+from bot.slack.ids import COMMAND
+from bot.usecases.context import Reply, Where, workspace_id_for
+from bot.usecases.teams import resolve_team
+from storage.criteria import criteria_board, criterion_history
+from storage.db import session_scope
+
+
+def show(deps: Deps, where: Where, team_name: str | None) -> Reply:
+    with session_scope(deps.engine) as session:
+        ws = workspace_id_for(session, where)
+        team = resolve_team(
+            session,
+            ws,
+            where,
+            team_name,
+            create=False,
+            example=f"{COMMAND} board Payments Platform",
+            unknown_hint=f"`{COMMAND} assess` puts one there.",
+        )
+        assert team.id is not None
+        board = criteria_board(session=session, workspace_id=ws, team_id=team.id)
+        history = criterion_history(session=session, workspace_id=ws, team_id=team.id)
+        blocks = board_blocks(team_name=team.name, level=team.level, board=board, history=history)
+        text = f"Criteria board for {team.name}"
+    return Reply(text=text, blocks=[b.to_dict() for b in blocks])

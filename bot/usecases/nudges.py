@@ -1,0 +1,45 @@
+"""Nudge dismissal: recorded (so its cooldown holds) and removed from the message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot.deps import Deps
+from bot.slack.errors import UserFacingError
+from bot.usecases.context import Reply, Where, workspace_id_for
+from conversations.nudges import COOLDOWNS, NudgeId
+from storage.db import session_scope
+from storage.nudges import dismiss_nudge
+
+
+def dismiss(
+    deps: Deps,
+    client: WebClient,
+    where: Where,
+    *,
+    record_id: int,
+    block_id: str,
+    message_ts: str,
+    blocks: list[dict[str, Any]],
+    text: str,
+) -> Reply:
+    if not where.channel_id.startswith("D"):
+        raise UserFacingError("Nudges can be dismissed from your DM with me.")
+    with session_scope(deps.engine) as session:
+        ws = workspace_id_for(session, where)
+        row = dismiss_nudge(
+            session=session, workspace_id=ws, nudge_id=record_id, user_id=where.user_id
+        )
+        if row is None:
+            raise UserFacingError("I can't find that nudge any more.")
+        rule = row.rule_id
+    remaining = [b for b in blocks if b.get("block_id") != block_id]
+    if message_ts and remaining != blocks:
+        client.chat_update(channel=where.channel_id, ts=message_ts, text=text, blocks=remaining)
+    try:
+        days = COOLDOWNS[NudgeId(rule)].days
+    except (KeyError, ValueError):
+        days = 7
+    return Reply(text=f"Dismissed. I won't raise that one for this team for {days} days.")

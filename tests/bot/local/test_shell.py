@@ -1,0 +1,173 @@
+"""``maturity-bot shell`` as a person uses it: piped lines, and typing at a real terminal.
+
+The shell runs as its own process in a fresh directory with no Slack settings, exactly like
+a first try after ``pip install``: the default SQLite file lands in that directory.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.slack.ids import COMMAND
+
+USAGE = f"{COMMAND} assess"  # a line only the usage answer has
+PROMPT = "› "
+TIMEOUT_S = 60
+
+
+def _env() -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("SLACK_") and k not in ("DATABASE_URL", "LOG_LEVEL")
+    }
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def _shell(tmp_path: Path, typed: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", "shell"],
+        input=typed,
+        cwd=tmp_path,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S,
+    )
+
+
+def test_help_shows_usage_and_eof_exits_cleanly(tmp_path: Path) -> None:
+    out = _shell(tmp_path, f"{COMMAND} help\n")
+    assert out.returncode == 0, out.stderr
+    assert USAGE in out.stdout
+    assert "Traceback" not in out.stderr
+    assert out.stdout.rstrip().endswith("Bye.")
+    assert (tmp_path / "maturity-bot.db").is_file()
+
+
+def test_quit_exits_before_reading_further(tmp_path: Path) -> None:
+    out = _shell(tmp_path, f"quit\n{COMMAND} help\n")
+    assert out.returncode == 0, out.stderr
+    assert USAGE not in out.stdout
+    assert out.stdout.rstrip().endswith("Bye.")
+
+
+def test_an_unknown_subcommand_is_not_caught_and_usage_follows(tmp_path: Path) -> None:
+    out = _shell(tmp_path, f"{COMMAND} frobnicate\n")
+    assert out.returncode == 0, out.stderr
+    assert "didn't catch `frobnicate`" in out.stdout
+    assert USAGE in out.stdout
+
+
+def test_a_plain_line_is_a_dm_and_gets_the_pointer(tmp_path: Path) -> None:
+    out = _shell(tmp_path, "hello bot\n")
+    assert out.returncode == 0, out.stderr
+    assert "maturity-bot · DM" in out.stdout
+    assert f"{COMMAND} help" in out.stdout.split("maturity-bot · DM", 1)[1]
+
+
+def test_a_number_that_is_no_button_says_so(tmp_path: Path) -> None:
+    out = _shell(tmp_path, "7\n")
+    assert out.returncode == 0, out.stderr
+    assert "There is no button 7." in out.stdout
+
+
+def test_another_slash_command_is_pointed_at_ours(tmp_path: Path) -> None:
+    out = _shell(tmp_path, "/weather tomorrow\n")
+    assert out.returncode == 0, out.stderr
+    assert f"Only {COMMAND} is installed here" in out.stdout
+
+
+# ------------------------------------------------------------------ at a real terminal
+
+
+class Terminal:
+    """The shell attached to a pseudo-terminal, read until a marker or a deadline."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        import pty
+
+        self.master, slave = pty.openpty()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "shell"],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            cwd=tmp_path,
+            env=_env(),
+            close_fds=True,
+        )
+        os.close(slave)
+        self.seen = ""
+
+    def read_until(self, marker: str, timeout: float = TIMEOUT_S) -> str:
+        """Everything printed up to and including ``marker`` (from where the last read ended)."""
+        deadline = time.monotonic() + timeout
+        while marker not in self.seen:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(
+                    f"no {marker!r} within {timeout}s; the terminal shows:\n{self.seen}"
+                )
+            ready, _, _ = select.select([self.master], [], [], remaining)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(self.master, 4096)
+            except OSError:  # EIO: the shell exited and closed the terminal
+                chunk = b""
+            if not chunk:
+                raise AssertionError(f"terminal closed before {marker!r}; it showed:\n{self.seen}")
+            self.seen += chunk.decode("utf-8", "replace").replace("\r\n", "\n")
+        upto = self.seen.index(marker) + len(marker)
+        got, self.seen = self.seen[:upto], self.seen[upto:]
+        return got
+
+    def type(self, keys: str) -> None:
+        os.write(self.master, keys.encode())
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        os.close(self.master)
+
+
+@pytest.fixture
+def terminal(tmp_path: Path):
+    if not hasattr(os, "openpty"):
+        pytest.skip("no pseudo-terminals on this platform")
+    term = Terminal(tmp_path)
+    try:
+        yield term
+    finally:
+        term.close()
+
+
+def test_at_a_terminal_help_then_ctrl_d(terminal: Terminal) -> None:
+    banner = terminal.read_until(PROMPT)
+    assert f"Type `{COMMAND} help` to start" in banner
+    terminal.type(f"{COMMAND} help\n")
+    answer = terminal.read_until(PROMPT)
+    assert USAGE in answer
+    terminal.type("\x04")  # Ctrl-D at the start of a line: end of input
+    assert "Bye." in terminal.read_until("Bye.")
+    assert terminal.proc.wait(timeout=TIMEOUT_S) == 0
+
+
+def test_a_checkin_in_the_shell_by_clicking_and_typing(tmp_path: Path) -> None:
+    # 3 clicks "80% or more"; '45 types a bare number as a DM (here: not a yes/no answer).
+    out = _shell(tmp_path, "/maturity assess\n3\n'45\n10\n")
+    assert out.returncode == 0, out.stderr
+    assert "question 1" in out.stdout and "question 2" in out.stdout
+    assert "→ *80% or more*" in out.stdout
+    assert "A yes, no or partly is all I need here" in out.stdout  # '45 re-asked kindly
+    assert "question 3" in out.stdout  # 10 clicked "No" on question 2
