@@ -16,13 +16,12 @@ from sqlalchemy.engine import Engine
 from bot.deps import Deps
 from bot.listeners import register_listeners
 from bot.settings import Settings
-from bot.slack.answer import tell
+from bot.slack.answer import Answer, tell
 from bot.slack.client import build_client
 from bot.slack.errors import register_error_handler
 from bot.slack.oauth import oauth_settings
 from bot.slack.verify import RequestVerification
 from bot.slack.work import Work
-from bot.usecases.context import Reply
 from storage.db import make_engine
 
 logger = logging.getLogger("maturity_bot")
@@ -92,7 +91,7 @@ def build_app(
         context["deps"] = deps
         next()
 
-    def tell_later(body: dict[str, Any], client: WebClient, reply: Reply) -> None:
+    def tell_later(body: dict[str, Any], client: WebClient, reply: Answer) -> None:
         """Answer off the request thread: the response_url, or a DM for a modal."""
         user = str((body.get("user") or {}).get("id") or body.get("user_id") or "")
         urls = body.get("response_urls") or []

@@ -104,7 +104,7 @@ def _cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_digest_send(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.scheduling.runtime import build_sender
+    from bot.serve.runtime import build_sender
     from bot.usecases.digest import send_now
     from storage.db import make_engine, session_scope
     from storage.migrate import upgrade

@@ -1,9 +1,11 @@
 """Engine and session setup for SQLite (default) and PostgreSQL.
 
-SQLite runs in WAL mode with a generous ``busy_timeout``, and every transaction starts with
-``BEGIN IMMEDIATE``: a writer takes the write lock up front, so a transaction can never fail
-half-way when it tries to upgrade a read lock (the classic "database is locked" error under
-concurrent writers). PostgreSQL gets ``pool_pre_ping`` so connections dropped by a restart
+SQLite runs in WAL mode with a generous ``busy_timeout``. A unit of work that writes
+(:func:`session_scope`) starts with ``BEGIN IMMEDIATE``: it takes the write lock up front, so
+it can never fail half-way when it tries to upgrade a read lock (the classic "database is
+locked" error under concurrent writers). A unit of work that only reads
+(:func:`read_scope`) starts a deferred transaction: in WAL mode it reads a consistent
+snapshot without waiting for any writer, so showing a board never queues behind a click. PostgreSQL gets ``pool_pre_ping`` so connections dropped by a restart
 or a load balancer are replaced transparently.
 
 A database that stops answering must not hang the bot: on PostgreSQL every connection
@@ -17,6 +19,7 @@ the pool replaces the dead connection once the database is back.
 from __future__ import annotations
 
 import sqlite3
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -88,12 +91,16 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        reading = conn.get_execution_options().get(_READ_ONLY, False)
+        conn.exec_driver_sql("BEGIN DEFERRED" if reading else "BEGIN IMMEDIATE")
+
+
+_READ_ONLY = "maturity_bot_read_only"
 
 
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on error, always close."""
+    """One unit of work that writes: commit on success, roll back on error, always close."""
     session = Session(engine, expire_on_commit=False)
     try:
         yield session
@@ -103,6 +110,43 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+class ReadOnlyError(RuntimeError):
+    """A read-only unit of work tried to write (a bug: use ``session_scope``)."""
+
+
+@contextmanager
+def read_scope(engine: Engine) -> Iterator[Session]:
+    """One unit of work that only reads: no write lock on SQLite, rolled back at the end.
+
+    Trying to write in it raises :class:`ReadOnlyError` at the flush, before anything is
+    sent to the database.
+    """
+    session = Session(_reading(engine), expire_on_commit=False)
+    session.info[_READ_ONLY] = True
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
+
+
+_readers: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+
+
+def _reading(engine: Engine) -> Engine:
+    """``engine`` with the read-only option (one per engine, sharing its pool)."""
+    reader = _readers.get(engine)
+    if reader is None:
+        reader = _readers.setdefault(engine, engine.execution_options(**{_READ_ONLY: True}))
+    return reader
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_writes(session: Session, _context: Any, _instances: Any) -> None:
+    if session.info.get(_READ_ONLY) and (session.new or session.dirty or session.deleted):
+        raise ReadOnlyError("a read_scope() unit of work tried to write")
 
 
 def ping(engine: Engine) -> bool:

@@ -279,7 +279,7 @@ def serve_http(
         # database claims keep scheduled posts exactly-once across workers and replicas).
         engine = make_engine(settings.database_url)
         if scheduler:
-            from bot.scheduling.runtime import start_background
+            from bot.serve.runtime import start_background
 
             start_background(settings, engine)
         secret = settings.slack_signing_secret

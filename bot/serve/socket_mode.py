@@ -32,7 +32,7 @@ def serve_socket_mode(settings: Settings, *, scheduler: bool = True) -> int:
     signal.signal(signal.SIGINT, _stop)
     background = None
     if scheduler:
-        from bot.scheduling.runtime import start_background
+        from bot.serve.runtime import start_background
 
         background = start_background(settings, make_engine(settings.database_url))
     from bot.serve.http import settle_heap

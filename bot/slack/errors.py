@@ -26,9 +26,9 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from bot.slack.ids import COMMAND
+from bot.slack.answer import Answer
+from bot.slack.ids import COMMAND, ActionId
 from bot.slack.verify import VERIFIED
-from bot.usecases.context import Reply
 
 logger = logging.getLogger("maturity_bot.errors")
 
@@ -44,6 +44,11 @@ SLACK_DOWN = (
     ":hourglass_flowing_sand: I couldn't reach Slack to finish that. Please try again in a "
     "minute; everything saved before is safe."
 )
+TRIGGER_EXPIRED = (
+    "That took me too long to open, sorry: Slack only lets a form open within a few seconds "
+    "of the click. Please click again."
+)
+TRIGGER_ERRORS = frozenset({"expired_trigger_id", "invalid_trigger_id", "exchanged_trigger_id"})
 STALE_BUTTON = (
     f"That button belongs to an older message of mine and does nothing now. "
     f"`{COMMAND} help` shows what I can do."
@@ -68,28 +73,38 @@ def database_down(exc: BaseException) -> bool:
     return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
 
 
-def reply_for_error(exc: BaseException, *, what: str) -> Reply:
+def reply_for_error(exc: BaseException, *, what: str) -> Answer:
     """What to tell the person about ``exc`` (logged here, once, at the right level)."""
     if isinstance(exc, UserFacingError):
         logger.info("user-facing answer to %s: %s", what, exc)
-        return Reply(text=str(exc))
+        return Answer(text=str(exc))
     if database_down(exc):
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
         logger.warning("database unavailable while handling %s: %s", what, reason[:1])
-        return Reply(text=DATABASE_DOWN)
+        return Answer(text=DATABASE_DOWN)
+    if isinstance(exc, SlackApiError) and exc.response.get("error") in TRIGGER_ERRORS:
+        logger.info("a modal for %s could not open: %s", what, exc.response.get("error"))
+        return Answer(text=TRIGGER_EXPIRED)
     if isinstance(exc, SlackApiError) and (
         exc.response.status_code == 429 or exc.response.get("error") == "ratelimited"
     ):
         logger.warning("Slack rate-limited %s beyond what a request may wait", what)
-        return Reply(text=SLACK_BUSY)
+        return Answer(text=SLACK_BUSY)
     if isinstance(exc, SlackClientError | TimeoutError | ConnectionError) and not isinstance(
         exc, SlackApiError
     ):
         logger.warning("Slack unreachable while handling %s: %s", what, exc)
-        return Reply(text=SLACK_DOWN)
+        return Answer(text=SLACK_DOWN)
     ref = secrets.token_hex(4)
     logger.error("unexpected error (ref %s) handling %s", ref, what, exc_info=exc)
-    return Reply(text=oops(ref))
+    return Answer(text=oops(ref))
+
+
+def _ours(body: dict[str, Any]) -> bool:
+    """A click on a button of a kind we still have (its action id one of ours)."""
+    actions = body.get("actions") or []
+    action_id = str(actions[0].get("action_id", "")) if actions else ""
+    return any(action_id.split(":", 1)[0] == kind.value for kind in ActionId)
 
 
 def kind_of(body: dict[str, Any]) -> str:
@@ -114,8 +129,13 @@ def register_error_handler(app: App, tell_later: Any) -> None:
                 response.status, response.body = 401, json.dumps({"error": "invalid request"})
             return
         if isinstance(error, BoltUnhandledRequestError):
-            logger.info("no listener for %s", kind_of(body))
-            reply = Reply(text=STALE_BUTTON) if body.get("type") == "block_actions" else None
+            reply = None
+            if _ours(body):  # a listener matched but did not acknowledge in time
+                logger.warning("a listener did not acknowledge %s in time", kind_of(body))
+            else:
+                logger.info("no listener for %s", kind_of(body))
+                if body.get("type") == "block_actions":
+                    reply = Answer(text=STALE_BUTTON)
         else:
             reply = reply_for_error(error, what=kind_of(body))
         if response is not None:  # not acknowledged yet: this is the acknowledgement

@@ -8,8 +8,8 @@ the rest to :class:`Work`, whose threads may wait on Slack or the database witho
 anyone's acknowledgement.
 
 Nothing the work raises goes back into Bolt (an exception after ``ack()`` makes Bolt drop
-the acknowledgement it already has): :func:`after_ack` turns every outcome into a
-:class:`~bot.usecases.context.Reply` and tells the person, in one place.
+the acknowledgement it already has): :func:`after_ack` turns every outcome into an
+:class:`~bot.slack.answer.Answer` and tells the person, in one place.
 """
 
 from __future__ import annotations
@@ -19,16 +19,15 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
+from bot.slack.answer import Answer
 from bot.slack.errors import reply_for_error
-from bot.usecases.context import Reply
 
 logger = logging.getLogger("maturity_bot.work")
 
 T = TypeVar("T")
-Tell = Callable[[Reply, bool], None]  # (reply, replace the message acted on)
+Tell = Callable[[Answer, bool], None]  # (reply, replace the message acted on)
 
 # Sized against the database pool (storage.db) and gunicorn's 16 request threads: enough
 # to keep clicks moving while Slack answers slowly, few enough that they never wait on
@@ -85,57 +84,57 @@ def _run_now(fn: Callable[[], T]) -> Future[T]:
 
 def after_ack(
     work: Work,
-    job: Callable[[], Reply | None],
+    job: Callable[[], Answer | None],
     tell: Tell,
     *,
     what: str,
     replace: bool = False,
 ) -> None:
-    """Run ``job`` after the acknowledgement and tell the person what it returned.
+    """Run ``job`` after the acknowledgement and tell the person what it answered.
 
     A refusal or bad input (:class:`~bot.slack.errors.UserFacingError`) is told as written;
     a database or Slack outage as "try again"; anything unexpected is logged with its
-    traceback and told with a short reference id. Only a successful reply may ``replace``
-    the message the person acted on; a failure is said beside it. ``tell`` failing is
-    logged, never raised.
+    traceback and told with a short reference id. Only a successful answer may ``replace``
+    the message the person acted on; a failure is said beside it. If telling fails (a modal
+    whose trigger expired, an expired response_url), that is said instead when possible,
+    and logged; nothing is raised.
     """
 
     def run() -> None:
         ok = True
         try:
-            reply = job()
+            answer = job()
         except Exception as exc:
-            reply, ok = reply_for_error(exc, what=what), False
-        if reply is None or not reply.text:
+            answer, ok = reply_for_error(exc, what=what), False
+        if not answer:
             return
         try:
-            tell(reply, ok and (replace or reply.replace))
-        except Exception:  # an expired response_url or Slack down: the log has the story
-            logger.warning("could not tell the person about %s", what, exc_info=True)
+            tell(answer, ok and (replace or answer.replace))
+        except Exception as exc:
+            _tell_failure(tell, exc, what)
 
     work.submit(run)
 
 
-@dataclass
-class ModalAnswer:
-    """How a modal submission is answered: ``errors`` beside its fields (it stays open),
-    or ``view`` in its place, or it closes; then ``reply`` is told where the person acted."""
-
-    errors: dict[str, str] | None = None
-    view: dict[str, Any] | None = None
-    reply: Reply | None = None
+def _tell_failure(tell: Tell, exc: Exception, what: str) -> None:
+    try:
+        tell(reply_for_error(exc, what=f"answering {what}"), False)
+    except Exception:  # Slack itself is unreachable: the log has the story
+        logger.warning("could not tell the person about %s", what, exc_info=True)
 
 
 def answer_modal(
     ack: Callable[..., None],
     work: Work,
-    decide: Callable[[], ModalAnswer],
+    decide: Callable[[], Answer | None],
     tell: Tell,
     *,
     what: str,
 ) -> None:
-    """Acknowledge a modal submission with what ``decide`` says, if it says it within
-    :data:`ACK_BUDGET_S`; otherwise close the modal and tell the outcome when it comes.
+    """Acknowledge a modal submission with what ``decide`` answers, if it answers within
+    :data:`ACK_BUDGET_S`: field ``errors`` keep the modal open, a ``view`` takes its place;
+    otherwise it closes and any text is told where the person acted. A slow decision
+    closes the modal and its answer follows when it comes.
 
     ``decide`` runs on the work pool (it may read or write the database, or ask Slack who
     someone is), so a slow database delays this one answer, never anyone's acknowledgement.
@@ -151,7 +150,7 @@ def answer_modal(
         ack()
         after_ack(work, _raiser(failure), tell, what=what)
         return
-    answer = future.result()
+    answer = future.result() or Answer()
     if answer.errors:
         ack(response_action="errors", errors=answer.errors)
         return
@@ -159,20 +158,20 @@ def answer_modal(
         ack(response_action="update", view=answer.view)
     else:
         ack()
-    if answer.reply is not None:
-        reply = answer.reply
-        after_ack(work, lambda: reply, tell, what=what)
+    if answer.text:
+        told = Answer(text=answer.text, blocks=answer.blocks, replace=answer.replace)
+        after_ack(work, lambda: told, tell, what=what)
 
 
-def _told(answer: ModalAnswer) -> Reply | None:
+def _told(answer: Answer | None) -> Answer | None:
     """A late answer, once the modal has closed: field errors become a sentence."""
-    if answer.errors:
-        return Reply(text=" ".join(answer.errors.values()))
-    return answer.reply
+    if answer is not None and answer.errors:
+        return Answer(text=" ".join(answer.errors.values()))
+    return answer
 
 
-def _raiser(exc: BaseException) -> Callable[[], Reply | None]:
-    def job() -> Reply | None:
+def _raiser(exc: BaseException) -> Callable[[], Answer | None]:
+    def job() -> Answer | None:
         raise exc
 
     return job

@@ -30,9 +30,10 @@ from bot.blocks.assessment import (
     to_dicts,
 )
 from bot.deps import Deps
+from bot.slack.answer import Answer
 from bot.slack.errors import UserFacingError
 from bot.slack.ids import COMMAND
-from bot.usecases.context import Reply, Where, workspace_id_for
+from bot.usecases.context import Where, workspace_id_for
 from bot.usecases.teams import resolve_team
 from conversations.assessment import InvalidAnswer, Result, apply_answer, next_step
 from conversations.model import CRITERIA, TARGET_LEVEL, Question, question
@@ -98,7 +99,7 @@ def _number_of(answers: dict[str, str], qid: str) -> int:
 # ------------------------------------------------------------------------------- start
 
 
-def start(deps: Deps, client: WebClient, where: Where, team_name: str | None) -> Reply:
+def start(deps: Deps, client: WebClient, where: Where, team_name: str | None) -> Answer:
     """``/maturity assess [team name]``: start a check-in in DM, or offer resume/restart."""
     if not team_name and where.channel_id.startswith("D"):
         raise UserFacingError(
@@ -114,7 +115,7 @@ def start(deps: Deps, client: WebClient, where: Where, team_name: str | None) ->
         )
         if existing is not None and not _expired(existing):
             answered = len([k for k in existing.answers if not k.startswith("__")])
-            return Reply(
+            return Answer(
                 text=f"You already have a check-in open for {team.name}.",
                 blocks=to_dicts(resume_blocks(team.name, existing.id or 0, answered)),
             )
@@ -122,7 +123,7 @@ def start(deps: Deps, client: WebClient, where: Where, team_name: str | None) ->
             _expire(session, existing)
         assessment_id, team_name_saved = _create(session, ws, team, where)
     _post_current(deps, client, where, assessment_id, resumed=False)
-    return Reply(
+    return Answer(
         text=f"I've sent you a DM to check in on {team_name_saved}. "
         "It takes a few minutes; your answers are saved as you go."
     )
@@ -146,7 +147,7 @@ def _create(session: Session, ws: int, team: Team, where: Where) -> tuple[int, s
     return a.id, team.name
 
 
-def restart(deps: Deps, client: WebClient, where: Where, assessment_id: int) -> Reply:
+def restart(deps: Deps, client: WebClient, where: Where, assessment_id: int) -> Answer:
     with session_scope(deps.engine) as session:
         ws = workspace_id_for(session, where)
         old = _owned(session, ws, assessment_id, where.user_id)
@@ -162,10 +163,10 @@ def restart(deps: Deps, client: WebClient, where: Where, assessment_id: int) -> 
             )
         new_id, name = _create(session, ws, team, where)
     _post_current(deps, client, where, new_id, resumed=False)
-    return Reply(text=f"Starting over for {name}: your first question is in our DM.")
+    return Answer(text=f"Starting over for {name}: your first question is in our DM.")
 
 
-def resume(deps: Deps, client: WebClient, where: Where, assessment_id: int) -> Reply:
+def resume(deps: Deps, client: WebClient, where: Where, assessment_id: int) -> Answer:
     with session_scope(deps.engine) as session:
         ws = workspace_id_for(session, where)
         a = _owned(session, ws, assessment_id, where.user_id)
@@ -174,7 +175,7 @@ def resume(deps: Deps, client: WebClient, where: Where, assessment_id: int) -> R
                 f"That check-in has ended. Run `{COMMAND} assess` to start a fresh one."
             )
     _post_current(deps, client, where, assessment_id, resumed=True)
-    return Reply(text="Picked up where you left off — the next question is in our DM.")
+    return Answer(text="Picked up where you left off — the next question is in our DM.")
 
 
 def _post_current(
@@ -267,7 +268,7 @@ class _Decision:
 
 def answer(
     deps: Deps, client: WebClient, where: Where, assessment_id: int, qid: str, raw: str
-) -> Reply | None:
+) -> Answer | None:
     """A click (or a typed answer) for question ``qid``. Returns a reply only when the
     person needs to be told something (bad input, not theirs, ended)."""
     try:
@@ -469,7 +470,7 @@ def _apply_to_slack(
 # ------------------------------------------------------------------------------- typed
 
 
-def typed_answer(deps: Deps, client: WebClient, where: Where, text: str) -> Reply | None:
+def typed_answer(deps: Deps, client: WebClient, where: Where, text: str) -> Answer | None:
     """A DM line as the answer to the open check-in's current question.
 
     None when the person has no check-in waiting for an answer in this DM; an empty
@@ -490,8 +491,8 @@ def typed_answer(deps: Deps, client: WebClient, where: Where, text: str) -> Repl
     try:
         answer(deps, client, where, a.id, q.id, text)
     except UserFacingError as exc:
-        return Reply(text=f"{exc} (This is for: “{q.prompt}”)")
-    return Reply(text="")  # accepted: the next question (or the result) is the reply
+        return Answer(text=f"{exc} (This is for: “{q.prompt}”)")
+    return Answer(text="")  # accepted: the next question (or the result) is the reply
 
 
 def _open_for_user(session: Session, ws: int, user_id: str) -> list[Assessment]:
@@ -511,14 +512,14 @@ def _open_for_user(session: Session, ws: int, user_id: str) -> list[Assessment]:
 # ------------------------------------------------------------------------------- share
 
 
-def share(deps: Deps, client: WebClient, where: Where, assessment_id: int) -> Reply:
+def share(deps: Deps, client: WebClient, where: Where, assessment_id: int) -> Answer:
     with session_scope(deps.engine) as session:
         ws = workspace_id_for(session, where)
         a = _owned(session, ws, assessment_id, where.user_id)
         if a.status != AssessmentStatus.COMPLETED:
             raise UserFacingError("Finish the check-in first, then share the result.")
         if SHARED_KEY in a.messages:
-            return Reply(text="Already shared in the team channel.")
+            return Answer(text="Already shared in the team channel.")
         team = get_team(session=session, workspace_id=ws, team_id=a.team_id)
         assert team is not None
         channel = a.origin_channel or team.channel_id
@@ -538,7 +539,7 @@ def share(deps: Deps, client: WebClient, where: Where, assessment_id: int) -> Re
             expected_version=a.version,
             messages=claimed,
         ):
-            return Reply(text="Already shared in the team channel.")
+            return Answer(text="Already shared in the team channel.")
         answers, team_name = dict(a.answers), team.name
         result = next_step(answers, known)
         assert isinstance(result, Result)
@@ -568,7 +569,7 @@ def share(deps: Deps, client: WebClient, where: Where, assessment_id: int) -> Re
             ) from None
         raise
     _remember(deps, where, assessment_id, {SHARED_KEY: posted["ts"]})
-    return Reply(text="Shared in the team channel.")
+    return Answer(text="Shared in the team channel.")
 
 
 # ------------------------------------------------------------------------------- helpers

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from bot.blocks.board import board_blocks
 from bot.deps import Deps
+from bot.slack.answer import Answer
 from bot.slack.ids import COMMAND
-from bot.usecases.context import Reply, Where, workspace_id_for
+from bot.usecases.context import Where, workspace_id_for
 from bot.usecases.teams import resolve_team
 from storage.criteria import criteria_board, criterion_history
 from storage.db import session_scope
 
 
-def show(deps: Deps, where: Where, team_name: str | None) -> Reply:
+def show(deps: Deps, where: Where, team_name: str | None) -> Answer:
     with session_scope(deps.engine) as session:
         ws = workspace_id_for(session, where)
         team = resolve_team(
@@ -28,4 +29,4 @@ def show(deps: Deps, where: Where, team_name: str | None) -> Reply:
         history = criterion_history(session=session, workspace_id=ws, team_id=team.id)
         blocks = board_blocks(team_name=team.name, level=team.level, board=board, history=history)
         text = f"Criteria board for {team.name}"
-    return Reply(text=text, blocks=[b.to_dict() for b in blocks])
+    return Answer(text=text, blocks=[b.to_dict() for b in blocks])

@@ -1,39 +1,100 @@
-"""What every service takes and gives: who acts where, and what to tell them."""
+"""What every use case takes: who acts, where, and the workspace row they act in."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import threading
+import time
+from dataclasses import dataclass
 
-from sqlmodel import Session
+from sqlalchemy import event
+from sqlmodel import Session, select
 
+from storage.db import session_scope
+from storage.models import Workspace
 from storage.workspaces import get_or_create_workspace
 
 
 @dataclass(frozen=True)
 class Where:
-    """Who acts, in which workspace and channel (plain values from the payload)."""
+    """Who acts, in which Slack workspace and channel (plain values from the payload).
 
-    team_id: str
+    ``slack_team_id`` is the Slack *workspace* id (``T…``); a coached team is a ``Team``
+    row, always called ``team`` / ``team_id`` elsewhere.
+    """
+
+    slack_team_id: str
     enterprise_id: str | None
     user_id: str
     channel_id: str = ""
     channel_name: str = ""
 
 
-@dataclass
-class Reply:
-    """What to tell the person, ephemerally, where they acted; ``replace`` puts it in
-    place of the message they acted on (a page turned, a preview confirmed)."""
-
-    text: str
-    blocks: list[dict] = field(default_factory=list)
-    replace: bool = False
+# Workspace rows never change id, so each process remembers them: a request resolves its
+# workspace without a query (and without a write) after the first time. Entries expire so
+# a workspace deleted elsewhere (uninstalled, then purged) is not remembered for ever.
+WORKSPACE_CACHE_S = 600.0
+_workspaces: dict[tuple[str, str, str], tuple[float, int]] = {}
+_lock = threading.Lock()
 
 
 def workspace_id_for(session: Session, where: Where) -> int:
-    """The workspace row every query of this request is keyed by."""
+    """The id of the workspace row every query of this request is keyed by.
+
+    Created on first sight. In a read-only unit of work the row is created in a short
+    unit of work of its own; in a writing one, with it (and remembered once it commits).
+    """
+    engine = session.get_bind()
+    key = (str(engine.url), where.slack_team_id, where.enterprise_id or "")
+    now = time.monotonic()
+    with _lock:
+        hit = _workspaces.get(key)
+    if hit is not None and now - hit[0] < WORKSPACE_CACHE_S:
+        return hit[1]
+    found = session.exec(
+        select(Workspace.id).where(
+            Workspace.slack_team_id == where.slack_team_id,
+            Workspace.enterprise_id == (where.enterprise_id or ""),
+        )
+    ).first()
+    if found is None:
+        if session.info.get("maturity_bot_read_only"):
+            with session_scope(engine) as writer:  # type: ignore[arg-type]
+                found = _create(writer, where)
+        else:
+            found = _create(session, where)
+            session.info.setdefault("workspaces_on_commit", []).append((key, found))
+            return found
+    _remember(key, found)
+    return found
+
+
+def _create(session: Session, where: Where) -> int:
     ws = get_or_create_workspace(
-        session=session, slack_team_id=where.team_id, enterprise_id=where.enterprise_id
+        session=session, slack_team_id=where.slack_team_id, enterprise_id=where.enterprise_id
     )
     assert ws.id is not None
     return ws.id
+
+
+def _remember(key: tuple[str, str, str], workspace_id: int) -> None:
+    with _lock:
+        if len(_workspaces) > 10_000:
+            _workspaces.clear()
+        _workspaces[key] = (time.monotonic(), workspace_id)
+
+
+@event.listens_for(Session, "after_commit")
+def _publish(session: Session) -> None:
+    for key, workspace_id in session.info.pop("workspaces_on_commit", []):
+        _remember(key, workspace_id)
+
+
+@event.listens_for(Session, "after_rollback")
+def _discard(session: Session) -> None:
+    session.info.pop("workspaces_on_commit", None)
+
+
+def forget_workspaces() -> None:
+    """Drop every remembered workspace id (tests; after deleting a workspace's data)."""
+    with _lock:
+        _workspaces.clear()

@@ -36,10 +36,11 @@ from bot.scheduling.times import (
     zone,
 )
 from bot.slack import people
+from bot.slack.answer import Answer
 from bot.slack.errors import UserFacingError
 from bot.slack.ids import COMMAND
 from bot.slack.limits import ChannelPacer
-from bot.usecases.context import Reply, Where, workspace_id_for
+from bot.usecases.context import Where, workspace_id_for
 from bot.usecases.runbook import domain as runbook_domain
 from conversations.digest import (
     CriterionEventIn,
@@ -136,7 +137,7 @@ def _retire(session: Session, ids: list[int]) -> None:
         session.add(schedule)
 
 
-def subscribe(deps: Deps, client: WebClient, where: Where, args: tuple[str, ...]) -> Reply:
+def subscribe(deps: Deps, client: WebClient, where: Where, args: tuple[str, ...]) -> Answer:
     if where.channel_id.startswith("D"):
         raise UserFacingError("Run this in the channel that should get the digest.")
     try:
@@ -178,23 +179,23 @@ def subscribe(deps: Deps, client: WebClient, where: Where, args: tuple[str, ...]
         sub.teams if isinstance(sub.teams, str) else "", ", ".join(sub.teams)
     )
     local = first.astimezone(zone(tz))
-    return Reply(
+    return Answer(
         text=f"Done: every {DAY_NAMES[sub.weekday]} at {sub.time_of_day} ({tz}) this channel "
         f"gets the weekly digest for {which}. The first one arrives "
         f"{local:%a %d %b} at {sub.time_of_day}. `{COMMAND} digest preview` shows it now."
     )
 
 
-def turn_off(deps: Deps, client: WebClient, where: Where) -> Reply:
+def turn_off(deps: Deps, client: WebClient, where: Where) -> Answer:
     ids = _check_may_change(client, deps, where, "turn off")
     if not ids:
-        return Reply(text="This channel has no weekly digest to turn off.")
+        return Answer(text="This channel has no weekly digest to turn off.")
     with session_scope(deps.engine) as session:
         _retire(session, ids)
-    return Reply(text="The weekly digest for this channel is off.")
+    return Answer(text="The weekly digest for this channel is off.")
 
 
-def preview(deps: Deps, where: Where) -> Reply:
+def preview(deps: Deps, where: Where) -> Answer:
     now = utcnow()
     with session_scope(deps.engine) as session:
         ws = workspace_id_for(session, where)
@@ -209,7 +210,7 @@ def preview(deps: Deps, where: Where) -> Reply:
     for week in digest.teams[:5]:
         blocks += to_dicts(team_detail_blocks(week))
     note = "" if existing else f" No digest is scheduled here yet: {EXAMPLE}."
-    return Reply(text=parent_text(digest, title) + note, blocks=blocks[:50])
+    return Answer(text=parent_text(digest, title) + note, blocks=blocks[:50])
 
 
 def build_for(

@@ -7,8 +7,9 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.deps import Deps
+from bot.slack.answer import Answer
 from bot.slack.errors import UserFacingError
-from bot.usecases.context import Reply, Where, workspace_id_for
+from bot.usecases.context import Where, workspace_id_for
 from conversations.nudges import COOLDOWNS, NudgeId
 from storage.db import session_scope
 from storage.nudges import dismiss_nudge
@@ -24,7 +25,7 @@ def dismiss(
     message_ts: str,
     blocks: list[dict[str, Any]],
     text: str,
-) -> Reply:
+) -> Answer:
     if not where.channel_id.startswith("D"):
         raise UserFacingError("Nudges can be dismissed from your DM with me.")
     with session_scope(deps.engine) as session:
@@ -42,4 +43,4 @@ def dismiss(
         days = COOLDOWNS[NudgeId(rule)].days
     except (KeyError, ValueError):
         days = 7
-    return Reply(text=f"Dismissed. I won't raise that one for this team for {days} days.")
+    return Answer(text=f"Dismissed. I won't raise that one for this team for {days} days.")

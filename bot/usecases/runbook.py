@@ -36,11 +36,12 @@ from bot.blocks.runbook import (
 from bot.deps import Deps
 from bot.scheduling.reminder_times import local_phrase
 from bot.slack import people
+from bot.slack.answer import Answer
 from bot.slack.commands import SUBCOMMANDS
 from bot.slack.errors import UserFacingError
 from bot.slack.ids import COMMAND, ActionId, BlockId
 from bot.usecases import teams
-from bot.usecases.context import Reply, Where, workspace_id_for
+from bot.usecases.context import Where, workspace_id_for
 from conversations.model import DEPLOYS_PER_DAY
 from conversations.runbook import (
     DEFAULT_DEPLOYS_PER_DAY,
@@ -274,11 +275,11 @@ def load_page(
     )
 
 
-def page_reply(page: RunbookPage) -> Reply:
-    return Reply(text=list_text(page), blocks=to_dicts(list_blocks(page)))
+def page_reply(page: RunbookPage) -> Answer:
+    return Answer(text=list_text(page), blocks=to_dicts(list_blocks(page)))
 
 
-def show(deps: Deps, where: Where, team_name: str | None, page: int = 0) -> Reply:
+def show(deps: Deps, where: Where, team_name: str | None, page: int = 0) -> Answer:
     """``/maturity runbook [team name]``: the ranked list."""
     with session_scope(deps.engine) as session:
         ws = workspace_id_for(session, where)
@@ -286,14 +287,14 @@ def show(deps: Deps, where: Where, team_name: str | None, page: int = 0) -> Repl
         return page_reply(load_page(session, ws, team, where.user_id, page))
 
 
-def show_team(deps: Deps, where: Where, team_id: int, page: int = 0, note: str = "") -> Reply:
+def show_team(deps: Deps, where: Where, team_id: int, page: int = 0, note: str = "") -> Answer:
     with session_scope(deps.engine) as session:
         ws = workspace_id_for(session, where)
         team = team_of(session, ws, team_id)
         return page_reply(load_page(session, ws, team, where.user_id, page, note))
 
 
-def command(deps: Deps, client: WebClient, where: Where, rest: str) -> Reply:
+def command(deps: Deps, client: WebClient, where: Where, rest: str) -> Answer:
     """Route ``/maturity runbook …``."""
     words = split_words(rest)
     head = words[0].lower() if words else ""
@@ -309,14 +310,14 @@ def command(deps: Deps, client: WebClient, where: Where, rest: str) -> Reply:
             for s in SUBCOMMANDS
             if s.name == "runbook"
         )
-        return Reply(text=f"*Runbook to script*\n{lines}")
+        return Answer(text=f"*Runbook to script*\n{lines}")
     return show(deps, where, " ".join(words) or None)
 
 
 # ------------------------------------------------------------------ add
 
 
-def add(deps: Deps, where: Where, words: Sequence[str]) -> Reply:
+def add(deps: Deps, where: Where, words: Sequence[str]) -> Answer:
     """``/maturity runbook add "<title>" <frequency> <minutes>m [team name]``."""
     try:
         request = parse_add(words)
@@ -352,7 +353,7 @@ def add(deps: Deps, where: Where, words: Sequence[str]) -> Reply:
         f"{FREQUENCY_LABELS[line.ranked.op.frequency]}, {request.minutes} min a run — about "
         f"*{toil_phrase(line.ranked.toil)} of toil a month*, {place}."
     )
-    return Reply(
+    return Answer(
         text=f"Added {q(request.title)} to the runbook.",
         blocks=to_dicts(added_blocks(note, page.team_id)),
     )
@@ -531,7 +532,7 @@ class Saved:
     refreshed list to show once the submission is acknowledged."""
 
     errors: dict[str, str]
-    reply: Reply | None = None
+    reply: Answer | None = None
 
 
 def save_form(
@@ -638,13 +639,13 @@ def _save_form(
 # ------------------------------------------------------------------ remove
 
 
-def remove(deps: Deps, client: WebClient, where: Where, operation_id: int) -> tuple[Reply, bool]:
+def remove(deps: Deps, client: WebClient, where: Where, operation_id: int) -> tuple[Answer, bool]:
     """Remove an operation. (reply, whether it replaces the list message)."""
     with session_scope(deps.engine) as session:
         ws = workspace_id_for(session, where)
         row = get_operation(session=session, workspace_id=ws, operation_id=operation_id)
         if row is None:
-            return Reply(text="That operation is already gone from the runbook."), False
+            return Answer(text="That operation is already gone from the runbook."), False
         team = team_of(session, ws, row.team_id)
     if not may_change(client, row, team, where.user_id):
         raise refusal(row, "remove")
@@ -652,7 +653,7 @@ def remove(deps: Deps, client: WebClient, where: Where, operation_id: int) -> tu
         ws = workspace_id_for(session, where)
         gone = delete_operation(session=session, workspace_id=ws, operation_id=operation_id)
         if gone is None:
-            return Reply(text="That operation is already gone from the runbook."), False
+            return Answer(text="That operation is already gone from the runbook."), False
         record_share(session, ws, gone.team_id, where.user_id)
         page = load_page(
             session, ws, team, where.user_id, note=f":wastebasket: Removed {q(gone.title)}."

@@ -32,9 +32,10 @@ from bot.blocks.runbook import (
     to_dicts,
 )
 from bot.deps import Deps
+from bot.slack.answer import Answer
 from bot.slack.errors import UserFacingError
 from bot.slack.ids import ActionId, BlockId
-from bot.usecases.context import Reply, Where, workspace_id_for
+from bot.usecases.context import Where, workspace_id_for
 from bot.usecases.runbook import (
     load_page,
     metadata,
@@ -137,7 +138,7 @@ def _own_pending(row: RunbookImport | None, user_id: str) -> RunbookImport:
 # ------------------------------------------------------------------ from a URL
 
 
-def import_url(deps: Deps, where: Where, words: Sequence[str]) -> Reply:
+def import_url(deps: Deps, where: Where, words: Sequence[str]) -> Answer:
     """``/maturity runbook import <URL> [team name]``: fetch, parse, preview."""
     if not words:
         raise UserFacingError(
@@ -159,7 +160,7 @@ def import_url(deps: Deps, where: Where, words: Sequence[str]) -> Reply:
     label = truncate(fetched.url, 255)
     save_preview(deps, where, team_id, key, source="url", label=label, steps=steps)
     preview = Preview(key=key, team_name=name, source_label=label, steps=steps)
-    return Reply(text=preview_text(preview), blocks=to_dicts(preview_card_blocks(preview)))
+    return Answer(text=preview_text(preview), blocks=to_dicts(preview_card_blocks(preview)))
 
 
 def save_preview(
@@ -290,13 +291,13 @@ def from_message(
 
 def review(
     deps: Deps, client: WebClient, where: Where, key: str, *, trigger_id: str, response_url: str
-) -> Reply | None:
+) -> Answer | None:
     """ "Review and import" on a preview card: the preview modal, page 1."""
     with session_scope(deps.engine) as session:
         ws = workspace_id_for(session, where)
         row = _own_pending(get_import(session=session, workspace_id=ws, key=key), where.user_id)
         if row.status == RunbookImportStatus.IMPORTED:
-            return Reply(text=f"Already imported: {plural(row.added, 'operation')} added.")
+            return Answer(text=f"Already imported: {plural(row.added, 'operation')} added.")
         preview = _preview(row, team_of(session, ws, row.team_id).name)
     state = PreviewState(
         key=key,
@@ -345,14 +346,14 @@ def next_page(deps: Deps, where: Where, state: PreviewState) -> dict[str, Any]:
     return preview_modal(preview, state)
 
 
-def confirm(deps: Deps, where: Where, key: str, codes: str | None = None) -> Reply:
+def confirm(deps: Deps, where: Where, key: str, codes: str | None = None) -> Answer:
     """Save a preview's steps (with the frequencies chosen, or as guessed)."""
     with session_scope(deps.engine) as session:
         ws = workspace_id_for(session, where)
         row = _own_pending(get_import(session=session, workspace_id=ws, key=key), where.user_id)
         team = team_of(session, ws, row.team_id)
         if row.status == RunbookImportStatus.IMPORTED:
-            return Reply(text=f"Already imported: {plural(row.added, 'operation')} added.")
+            return Answer(text=f"Already imported: {plural(row.added, 'operation')} added.")
         steps = [dict(s) for s in row.steps]
         for step, code in zip(steps, codes or "", strict=False):
             if code in FROM_CODE:
@@ -364,7 +365,7 @@ def confirm(deps: Deps, where: Where, key: str, codes: str | None = None) -> Rep
             status=RunbookImportStatus.IMPORTED,
             steps=steps,
         ):
-            return Reply(text="Already imported.")
+            return Answer(text="Already imported.")
         added, skipped = add_operations(
             session=session,
             workspace_id=ws,
@@ -389,7 +390,7 @@ def confirm(deps: Deps, where: Where, key: str, codes: str | None = None) -> Rep
     return page_reply(page)
 
 
-def cancel(deps: Deps, where: Where, key: str) -> Reply:
+def cancel(deps: Deps, where: Where, key: str) -> Answer:
     with session_scope(deps.engine) as session:
         ws = workspace_id_for(session, where)
         row = get_import(session=session, workspace_id=ws, key=key)
@@ -398,8 +399,8 @@ def cancel(deps: Deps, where: Where, key: str) -> Reply:
         if row.user_id != where.user_id:
             raise UserFacingError("Only the person who started this import can cancel it.")
         if row.status == RunbookImportStatus.IMPORTED:
-            return Reply(text=f"Already imported: {plural(row.added, 'operation')} added.")
+            return Answer(text=f"Already imported: {plural(row.added, 'operation')} added.")
         finish_import(
             session=session, workspace_id=ws, key=key, status=RunbookImportStatus.CANCELLED
         )
-    return Reply(text=f"Cancelled. Nothing from {q(row.source_label, 80)} was saved.")
+    return Answer(text=f"Cancelled. Nothing from {q(row.source_label, 80)} was saved.")

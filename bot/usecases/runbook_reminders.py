@@ -39,8 +39,9 @@ from bot.scheduling.reminder_times import in_days, local_phrase, local_today, ne
 from bot.scheduling.scheduler import Due, Kind, Outcome, register_kind
 from bot.scheduling.times import ScheduleError
 from bot.slack import people
+from bot.slack.answer import Answer
 from bot.slack.errors import UserFacingError
-from bot.usecases.context import Reply, Where, workspace_id_for
+from bot.usecases.context import Where, workspace_id_for
 from bot.usecases.runbook import (
     check_url,
     deploys_per_day,
@@ -131,7 +132,7 @@ def remind(
     *,
     day: date | None = None,
     now: datetime | None = None,
-) -> Reply:
+) -> Answer:
     """Set (or move) the person's reminder for each operation; nudge where it's a mistake."""
     now = now or utcnow()
     tz = user_tz(client, where.user_id)
@@ -142,7 +143,7 @@ def remind(
         page = load_page(session, ws, team_of(session, ws, marked.team_id), where.user_id)
     if not marked.titles and not marked.already:
         if marked.scripted:
-            return Reply(
+            return Answer(
                 text=f"{join_and(marked.scripted)} is scripted or kept manual already: "
                 "nothing to remind you about."
             )
@@ -156,7 +157,7 @@ def remind(
     if told:
         text += " One thing to weigh first: I've left you a note in our DM."
     page = replace(page, note=text)
-    return Reply(text=f"Reminder set for {local_phrase(due, tz)}.", blocks=page_reply(page).blocks)
+    return Answer(text=f"Reminder set for {local_phrase(due, tz)}.", blocks=page_reply(page).blocks)
 
 
 def _mark(
@@ -443,7 +444,7 @@ def keep_manual(
 
 def snooze(
     deps: Deps, client: WebClient, where: Where, operation_id: int, *, now: datetime | None = None
-) -> Reply:
+) -> Answer:
     """Another reminder a week from today (09:00 local); a second click changes nothing."""
     now = now or utcnow()
     tz = user_tz(client, where.user_id)
@@ -454,9 +455,9 @@ def snooze(
         if row is None:
             raise UserFacingError("That operation is gone from the runbook.")
         if row.scripted:
-            return Reply(text=f"{q(row.title)} is scripted already: no need to snooze.")
+            return Answer(text=f"{q(row.title)} is scripted already: no need to snooze.")
         if row.keep_manual_reason:
-            return Reply(text=f"{q(row.title)} is kept manual: I won't remind you about it.")
+            return Answer(text=f"{q(row.title)} is kept manual: I won't remind you about it.")
         active = reminders_for(
             session=session, workspace_id=ws, operation_id=operation_id, user_id=where.user_id
         )
@@ -475,7 +476,7 @@ def snooze(
                 created_by=where.user_id,
             )
         title = row.title
-    return Reply(
+    return Answer(
         text=f":zzz: Snoozed. I'll bring up {q(title)} again on {local_phrase(due, tz)}.",
         blocks=to_dicts(
             settled_blocks(

@@ -152,7 +152,7 @@ class BotHarness:
 
     def sender(self):
         """The scheduler's sender, as a serving process builds it."""
-        from bot.scheduling.runtime import build_sender
+        from bot.serve.runtime import build_sender
 
         return build_sender(self.settings, self.engine)
 

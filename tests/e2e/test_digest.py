@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from bot.app import build_app  # noqa: F401  (imported for the side effect of listeners)
 from bot.local.standin import SlackStandIn
-from bot.scheduling.runtime import build_sender
+from bot.serve.runtime import build_sender
 from bot.settings import load_settings
 from conversations.assessment import team_at_level
 from conversations.model import question

@@ -14,7 +14,7 @@ from sqlalchemy import update
 
 from bot.local.payloads import Actor
 from bot.local.standin.driver import SlackUser, over_http
-from bot.scheduling.runtime import build_sender, start_background
+from bot.serve.runtime import build_sender, start_background
 from bot.scheduling.scheduler import EXPIRE_JOB
 from bot.settings import load_settings
 from storage.db import make_engine, session_scope

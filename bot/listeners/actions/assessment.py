@@ -9,9 +9,15 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.deps import Deps, deps_of
-from bot.listeners.where import ephemeral, from_action, id_suffix, later
+from bot.listeners.edge import (
+    ephemeral,
+    later,
+    target,
+    where_of,
+)
+from bot.slack.answer import Answer
 from bot.usecases import assessment
-from bot.usecases.context import Reply, Where
+from bot.usecases.context import Where
 
 
 def handle_answer(
@@ -23,8 +29,8 @@ def handle_answer(
     respond: Respond,
 ) -> None:
     ack()
-    deps, where = deps_of(context), from_action(body, context)
-    assessment_id, qid = id_suffix(action["action_id"]), str(action.get("block_id", ""))
+    deps, where = deps_of(context), where_of(context, body)
+    assessment_id, qid = target(action), str(action.get("block_id", ""))
     value = str(action.get("value", ""))
     later(
         context,
@@ -34,7 +40,7 @@ def handle_answer(
     )
 
 
-Service = Callable[[Deps, WebClient, Where, int], Reply]
+Service = Callable[[Deps, WebClient, Where, int], Answer]
 
 
 def _on_checkin(service: Service, *, replace: bool) -> Callable[..., None]:
@@ -49,8 +55,8 @@ def _on_checkin(service: Service, *, replace: bool) -> Callable[..., None]:
         respond: Respond,
     ) -> None:
         ack()
-        deps, where = deps_of(context), from_action(body, context)
-        assessment_id = id_suffix(action["action_id"])
+        deps, where = deps_of(context), where_of(context, body)
+        assessment_id = target(action)
         later(
             context,
             lambda: service(deps, client, where, assessment_id),

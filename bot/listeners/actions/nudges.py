@@ -8,7 +8,12 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.deps import deps_of
-from bot.listeners.where import ephemeral, from_action, id_suffix, later
+from bot.listeners.edge import (
+    ephemeral,
+    later,
+    target,
+    where_of,
+)
 from bot.usecases import nudges
 
 
@@ -21,9 +26,9 @@ def handle_dismiss(
     respond: Respond,
 ) -> None:
     ack()
-    deps, where = deps_of(context), from_action(body, context)
+    deps, where = deps_of(context), where_of(context, body)
     message = body.get("message") or {}
-    record_id, block_id = id_suffix(action["action_id"]), str(action.get("block_id", ""))
+    record_id, block_id = target(action), str(action.get("block_id", ""))
     message_ts = (body.get("container") or {}).get("message_ts") or message.get("ts", "")
     later(
         context,

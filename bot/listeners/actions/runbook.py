@@ -8,10 +8,15 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.deps import deps_of
-from bot.listeners.runbook_payloads import first_id, row_id
-from bot.listeners.where import ephemeral, from_action, later
+from bot.listeners.edge import (
+    db_id,
+    ephemeral,
+    later,
+    target,
+    where_of,
+)
+from bot.slack.answer import Answer
 from bot.usecases import runbook, runbook_import, runbook_reminders
-from bot.usecases.context import Reply
 
 
 def handle_remind(
@@ -24,11 +29,11 @@ def handle_remind(
 ) -> None:
     """ "Remind me to script this": next Monday, in 2 weeks, or pick a date."""
     ack()
-    deps, where, op_id = deps_of(context), from_action(body, context), first_id(action["action_id"])
+    deps, where, op_id = deps_of(context), where_of(context, body), target(action)
     when = str((action.get("selected_option") or {}).get("value", ""))
     trigger_id, response_url = str(body.get("trigger_id", "")), str(body.get("response_url", ""))
 
-    def job() -> Reply | None:
+    def job() -> Answer | None:
         if when == runbook_reminders.WHEN_DATE:
             runbook_reminders.open_date_picker(
                 deps, client, where, [op_id], trigger_id=trigger_id, response_url=response_url
@@ -49,8 +54,8 @@ def handle_remind_top(
 ) -> None:
     """ "Remind me about these": the top three, next Monday."""
     ack()
-    deps, where = deps_of(context), from_action(body, context)
-    typed = (row_id(x) for x in str(action.get("value", "")).split(",")[:3])
+    deps, where = deps_of(context), where_of(context, body)
+    typed = (db_id(x) for x in str(action.get("value", "")).split(",")[:3])
     ids = [x for x in typed if x is not None]
     later(
         context,
@@ -70,9 +75,9 @@ def handle_edit(
     respond: Respond,
 ) -> None:
     ack()
-    deps, where = deps_of(context), from_action(body, context)
+    deps, where = deps_of(context), where_of(context, body)
     trigger_id, response_url = str(body.get("trigger_id", "")), str(body.get("response_url", ""))
-    operation_id = first_id(action["action_id"])
+    operation_id = target(action)
 
     def job() -> None:
         runbook.open_form(
@@ -96,9 +101,9 @@ def handle_add(
     respond: Respond,
 ) -> None:
     ack()
-    deps, where = deps_of(context), from_action(body, context)
+    deps, where = deps_of(context), where_of(context, body)
     trigger_id, response_url = str(body.get("trigger_id", "")), str(body.get("response_url", ""))
-    team_id = first_id(action["action_id"])
+    team_id = target(action)
 
     def job() -> None:
         runbook.open_form(
@@ -117,9 +122,9 @@ def handle_remove(
     respond: Respond,
 ) -> None:
     ack()
-    deps, where, op_id = deps_of(context), from_action(body, context), first_id(action["action_id"])
+    deps, where, op_id = deps_of(context), where_of(context, body), target(action)
 
-    def job() -> Reply:
+    def job() -> Answer:
         reply, replaces = runbook.remove(deps, client, where, op_id)
         reply.replace = replaces
         return reply
@@ -136,9 +141,9 @@ def handle_paste(
     respond: Respond,
 ) -> None:
     ack()
-    deps, where = deps_of(context), from_action(body, context)
+    deps, where = deps_of(context), where_of(context, body)
     trigger_id, response_url = str(body.get("trigger_id", "")), str(body.get("response_url", ""))
-    team_id = first_id(action["action_id"])
+    team_id = target(action)
 
     def job() -> None:
         runbook_import.open_paste(
@@ -152,9 +157,9 @@ def handle_page(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
 ) -> None:
     ack()
-    deps, where = deps_of(context), from_action(body, context)
-    page = row_id(str(action.get("value", ""))) or 0
-    team_id = first_id(action["action_id"])
+    deps, where = deps_of(context), where_of(context, body)
+    page = db_id(str(action.get("value", ""))) or 0
+    team_id = target(action)
     later(
         context,
         lambda: runbook.show_team(deps, where, team_id, page),
@@ -168,8 +173,8 @@ def handle_show(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
 ) -> None:
     ack()
-    deps, where = deps_of(context), from_action(body, context)
-    team_id = first_id(action["action_id"])
+    deps, where = deps_of(context), where_of(context, body)
+    team_id = target(action)
     later(
         context,
         lambda: runbook.show_team(deps, where, team_id),

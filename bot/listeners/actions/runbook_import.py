@@ -8,7 +8,12 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.deps import deps_of
-from bot.listeners.where import ephemeral, from_action, later
+from bot.listeners.edge import (
+    action_key,
+    ephemeral,
+    later,
+    where_of,
+)
 from bot.usecases import runbook_import
 
 
@@ -25,7 +30,7 @@ def handle_review(
     respond: Respond,
 ) -> None:
     ack()
-    deps, where, key = deps_of(context), from_action(body, context), _key(action)
+    deps, where, key = deps_of(context), where_of(context, body), action_key(action)
     trigger_id, response_url = str(body.get("trigger_id", "")), str(body.get("response_url", ""))
     later(
         context,
@@ -41,7 +46,7 @@ def handle_import_all(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
 ) -> None:
     ack()
-    deps, where, key = deps_of(context), from_action(body, context), _key(action)
+    deps, where, key = deps_of(context), where_of(context, body), action_key(action)
     later(
         context,
         lambda: runbook_import.confirm(deps, where, key),
@@ -55,7 +60,7 @@ def handle_cancel(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
 ) -> None:
     ack()
-    deps, where, key = deps_of(context), from_action(body, context), _key(action)
+    deps, where, key = deps_of(context), where_of(context, body), action_key(action)
     later(
         context,
         lambda: runbook_import.cancel(deps, where, key),

@@ -8,8 +8,13 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.deps import deps_of
-from bot.listeners.runbook_payloads import first_id
-from bot.listeners.where import ephemeral, from_action, later
+from bot.listeners.edge import (
+    ephemeral,
+    later,
+    message_ts,
+    target,
+    where_of,
+)
 from bot.usecases import runbook_reminders
 
 
@@ -30,9 +35,9 @@ def handle_scripted(
     respond: Respond,
 ) -> None:
     ack()
-    deps, where, op_id = deps_of(context), from_action(body, context), first_id(action["action_id"])
+    deps, where, op_id = deps_of(context), where_of(context, body), target(action)
     trigger_id, response_url = str(body.get("trigger_id", "")), str(body.get("response_url", ""))
-    message_ts = _message_ts(body)
+    clicked_ts = message_ts(body)
 
     def job() -> None:
         runbook_reminders.open_scripted(
@@ -41,7 +46,7 @@ def handle_scripted(
             where,
             op_id,
             trigger_id=trigger_id,
-            message_ts=message_ts,
+            message_ts=clicked_ts,
             response_url=response_url,
         )
 
@@ -57,7 +62,7 @@ def handle_snooze(
     respond: Respond,
 ) -> None:
     ack()
-    deps, where, op_id = deps_of(context), from_action(body, context), first_id(action["action_id"])
+    deps, where, op_id = deps_of(context), where_of(context, body), target(action)
     later(
         context,
         lambda: runbook_reminders.snooze(deps, client, where, op_id),
@@ -76,9 +81,9 @@ def handle_keep_manual(
     respond: Respond,
 ) -> None:
     ack()
-    deps, where, op_id = deps_of(context), from_action(body, context), first_id(action["action_id"])
+    deps, where, op_id = deps_of(context), where_of(context, body), target(action)
     trigger_id, response_url = str(body.get("trigger_id", "")), str(body.get("response_url", ""))
-    message_ts = _message_ts(body)
+    clicked_ts = message_ts(body)
 
     def job() -> None:
         runbook_reminders.open_keep_manual(
@@ -87,7 +92,7 @@ def handle_keep_manual(
             where,
             op_id,
             trigger_id=trigger_id,
-            message_ts=message_ts,
+            message_ts=clicked_ts,
             response_url=response_url,
         )
 

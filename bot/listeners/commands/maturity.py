@@ -9,11 +9,16 @@ from slack_sdk import WebClient
 
 from bot.blocks.usage import usage_blocks, usage_text
 from bot.deps import Deps, deps_of
-from bot.listeners.where import ephemeral, from_command, later
+from bot.listeners.edge import (
+    ephemeral,
+    later,
+    where_of,
+)
+from bot.slack.answer import Answer
 from bot.slack.commands import Parsed, parse
 from bot.slack.ids import COMMAND
 from bot.usecases import assessment, board, digest, runbook
-from bot.usecases.context import Reply, Where
+from bot.usecases.context import Where
 
 
 def handle_maturity(
@@ -30,7 +35,7 @@ def handle_maturity(
         )
         return
     ack()
-    deps, where = deps_of(context), from_command(command, context)
+    deps, where = deps_of(context), where_of(context, command)
     later(
         context,
         lambda: _route(deps, client, where, parsed),
@@ -39,7 +44,7 @@ def handle_maturity(
     )
 
 
-def _route(deps: Deps, client: WebClient, where: Where, parsed: Parsed) -> Reply | None:
+def _route(deps: Deps, client: WebClient, where: Where, parsed: Parsed) -> Answer | None:
     if parsed.name == "assess":
         return assessment.start(deps, client, where, parsed.rest or None)
     if parsed.name == "board":
@@ -51,7 +56,7 @@ def _route(deps: Deps, client: WebClient, where: Where, parsed: Parsed) -> Reply
     return None  # pragma: no cover - every SUBCOMMANDS name is routed above
 
 
-def _digest(deps: Deps, client: WebClient, where: Where, args: tuple[str, ...]) -> Reply:
+def _digest(deps: Deps, client: WebClient, where: Where, args: tuple[str, ...]) -> Answer:
     action = args[0].lower() if args else ""
     if action == "schedule":
         return digest.subscribe(deps, client, where, args[1:])
@@ -59,7 +64,7 @@ def _digest(deps: Deps, client: WebClient, where: Where, args: tuple[str, ...]) 
         return digest.preview(deps, where)
     if action == "off":
         return digest.turn_off(deps, client, where)
-    return Reply(
+    return Answer(
         text=f"`{COMMAND} digest` takes `schedule`, `preview` or `off`. For example: "
         f"{digest.EXAMPLE}"
     )

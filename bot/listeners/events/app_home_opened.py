@@ -9,8 +9,11 @@ from slack_sdk import WebClient
 
 from bot.blocks.home import home_view
 from bot.deps import deps_of
+from bot.listeners.edge import (
+    later,
+    where_of,
+)
 from bot.listeners.events.once import first_delivery_of
-from bot.listeners.where import from_event, later
 from bot.usecases.context import workspace_id_for
 from bot.usecases.digest import build_for
 from storage.db import session_scope
@@ -22,7 +25,7 @@ def handle_app_home_opened(
 ) -> None:
     if event.get("tab") != "home":
         return
-    deps, where, user = deps_of(context), from_event(event, context), str(event.get("user", ""))
+    deps, where, user = deps_of(context), where_of(context, body), str(event.get("user", ""))
 
     def job() -> None:
         if not first_delivery_of(deps, body):

@@ -9,11 +9,15 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
 from bot.deps import deps_of
+from bot.listeners.edge import (
+    in_channel,
+    later,
+    where_of,
+)
 from bot.listeners.events.once import first_delivery_of
-from bot.listeners.where import from_event, in_channel, later
+from bot.slack.answer import Answer
 from bot.slack.ids import COMMAND
 from bot.usecases import assessment
-from bot.usecases.context import Reply
 
 MAX_TYPED = 500
 
@@ -23,15 +27,15 @@ def handle_message_im(
 ) -> None:
     if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
         return
-    deps, where = deps_of(context), from_event(event, context)
+    deps, where = deps_of(context), where_of(context, body)
     text = str(event.get("text") or "")[:MAX_TYPED]
 
-    def job() -> Reply | None:
+    def job() -> Answer | None:
         if not first_delivery_of(deps, body):
             return None
         reply = assessment.typed_answer(deps, client, where, text)
         if reply is None:
-            reply = Reply(
+            reply = Answer(
                 text=f"I mostly talk through buttons. Try `{COMMAND} assess` in your team's "
                 f"channel to check in, or `{COMMAND} help` to see everything I can do."
             )

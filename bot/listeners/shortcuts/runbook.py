@@ -8,8 +8,11 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot.deps import deps_of
-from bot.listeners.runbook_payloads import from_shortcut
-from bot.listeners.where import dm_or_response_url, later
+from bot.listeners.edge import (
+    dm_or_response_url,
+    later,
+    where_of,
+)
 from bot.usecases import runbook_import
 
 
@@ -21,7 +24,7 @@ def handle_add_steps(
     context: BoltContext,
 ) -> None:
     ack()
-    deps, where = deps_of(context), from_shortcut(body, context)
+    deps, where = deps_of(context), where_of(context, body)
     trigger_id, response_url = str(body.get("trigger_id", "")), str(body.get("response_url", ""))
     text = str((body.get("message") or {}).get("text") or "")
 

@@ -15,12 +15,19 @@ from slack_sdk import WebClient
 
 from bot.blocks.runbook import PreviewState
 from bot.deps import deps_of
-from bot.listeners.runbook_payloads import field, from_view, row_id, text_field, values_of
-from bot.listeners.where import dm_or_response_url, later
+from bot.listeners.edge import (
+    db_id,
+    dm_or_response_url,
+    field,
+    later,
+    modal_answer,
+    text_field,
+    values_of,
+    where_of,
+)
+from bot.slack.answer import Answer
 from bot.slack.ids import BlockId
-from bot.slack.work import ModalAnswer, answer_modal
 from bot.usecases import runbook, runbook_import, runbook_reminders
-from bot.usecases.context import Reply
 from bot.usecases.runbook import URL, form_request, parse_form, read_metadata
 from conversations.runbook import RunbookParseError
 
@@ -31,7 +38,7 @@ def _errors(ack: Ack, errors: dict[str, str]) -> None:
 
 def _ids(meta: dict[str, Any]) -> list[int]:
     raw = meta.get("o", [])
-    typed = (row_id(str(x)) for x in (raw if isinstance(raw, list) else []))
+    typed = (db_id(str(x)) for x in (raw if isinstance(raw, list) else []))
     return [x for x in typed if x is not None]
 
 
@@ -43,20 +50,22 @@ def handle_form(
     if errors:
         _errors(ack, errors)
         return
-    deps, where = deps_of(context), from_view(body, context, request.channel_id)
+    deps, where = deps_of(context), where_of(context, body, channel=request.channel_id)
 
-    def decide() -> ModalAnswer:
+    def decide() -> Answer:
         # Saving is a database write (and, for someone who is neither owner nor team
         # creator, one users.info call to see whether they administer the workspace): its
         # refusals go back in the acknowledgement, beside the field.
         saved = runbook.save_form(deps, client, where, request, changes)
-        if saved.reply is not None:
-            saved.reply.replace = True
-        return ModalAnswer(errors=saved.errors or None, reply=saved.reply)
+        if saved.errors:
+            return Answer(errors=saved.errors)
+        if saved.reply is None:
+            return None
+        return Answer(text=saved.reply.text, blocks=saved.reply.blocks, replace=True)
 
-    answer_modal(
+    modal_answer(
         ack,
-        deps.work,
+        context,
         decide,
         dm_or_response_url(client, where.user_id, request.response_url),
         what="saving a runbook operation",
@@ -76,7 +85,7 @@ def handle_paste(
     ack(response_action="update", view=prepared.view)
     deps = deps_of(context)
     meta = read_metadata(view.get("private_metadata"))
-    where = from_view(body, context, str(meta.get("c", "")))
+    where = where_of(context, body, channel=str(meta.get("c", "")))
 
     def job() -> None:
         runbook_import.save_preview(
@@ -102,13 +111,13 @@ def handle_preview(
 ) -> None:
     state = PreviewState.loads(view.get("private_metadata", ""))
     state.codes = runbook_import.page_choices(state, values_of(view))
-    deps, where = deps_of(context), from_view(body, context, state.channel_id)
+    deps, where = deps_of(context), where_of(context, body, channel=state.channel_id)
     tell = dm_or_response_url(client, where.user_id, state.response_url)
     if not runbook_import.is_last_page(state):
-        answer_modal(
+        modal_answer(
             ack,
-            deps.work,
-            lambda: ModalAnswer(view=runbook_import.next_page(deps, where, state)),
+            context,
+            lambda: Answer(view=runbook_import.next_page(deps, where, state)),
             tell,
             what="turning an import preview's page",
         )
@@ -138,7 +147,7 @@ def handle_remind_date(
     ack()
     meta = read_metadata(view.get("private_metadata"))
     deps, ids = deps_of(context), _ids(meta)
-    where = from_view(body, context, str(meta.get("c", "")))
+    where = where_of(context, body, channel=str(meta.get("c", "")))
     later(
         context,
         lambda: runbook_reminders.remind(
@@ -160,9 +169,9 @@ def handle_scripted(
     ack()
     raw = str(view.get("private_metadata", ""))
     meta = read_metadata(raw)
-    deps, where = deps_of(context), from_view(body, context, str(meta.get("c", "")))
+    deps, where = deps_of(context), where_of(context, body, channel=str(meta.get("c", "")))
 
-    def job() -> Reply | None:
+    def job() -> Answer | None:
         runbook_reminders.mark_scripted(deps, client, where, raw, url)
         return None
 
@@ -184,9 +193,9 @@ def handle_keep_manual(
     ack()
     raw = str(view.get("private_metadata", ""))
     meta = read_metadata(raw)
-    deps, where = deps_of(context), from_view(body, context, str(meta.get("c", "")))
+    deps, where = deps_of(context), where_of(context, body, channel=str(meta.get("c", "")))
 
-    def job() -> Reply | None:
+    def job() -> Answer | None:
         runbook_reminders.keep_manual(deps, client, where, raw, reason)
         return None
 
