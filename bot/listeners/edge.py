@@ -147,14 +147,31 @@ def ephemeral(respond: Any, client: WebClient | None = None, trigger_id: str = "
 
 
 def dm_or_response_url(
-    client: WebClient, user_id: str, response_url: str, trigger_id: str = ""
+    client: WebClient,
+    user_id: str,
+    response_url: str,
+    trigger_id: str = "",
+    *,
+    dm_message: tuple[str, str] | None = None,
 ) -> Tell:
-    """Tell through a response_url kept in a modal's metadata (if Slack's), else in DM."""
+    """Tell through a response_url kept in a modal's metadata (if Slack's), else in DM.
+
+    ``dm_message`` (channel, ts) is the bot's own DM message the modal was opened from: an
+    answer that replaces goes in its place with ``chat.update``, which works long after
+    the response_url has expired.
+    """
 
     def say(answer: Answer, replace: bool) -> None:
         _open(client, trigger_id, answer)
-        if answer.text:
-            tell(client, user_id, response_url, answer, replace=replace)
+        if not answer.text:
+            return
+        if replace and dm_message and dm_message[0].startswith("D") and dm_message[1]:
+            channel, ts = dm_message
+            client.chat_update(
+                channel=channel, ts=ts, text=answer.text, blocks=answer.blocks or None
+            )
+            return
+        tell(client, user_id, response_url, answer, replace=replace)
 
     return say
 
