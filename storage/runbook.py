@@ -1,6 +1,8 @@
 """Runbook operations, import previews, and the reminders (schedules) that point at them.
 
 Every function takes the workspace it works in; a row of another workspace is never found.
+:func:`to_operation` turns a stored operation into the domain's value
+(``conversations.runbook.Operation``) that ranking, summaries and nudges take.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from conversations.runbook.ranking import Frequency, Operation
 from storage.models import (
     Assessment,
     AssessmentStatus,
@@ -58,6 +61,24 @@ def operation_key(text: str, limit: int = TITLE_MAX) -> str:
 
 def _clip(text: str, limit: int) -> str:
     return " ".join(text.split())[:limit]
+
+
+def to_operation(row: RunbookOperation) -> Operation:
+    """The domain's view of a stored operation (an unknown frequency reads as monthly)."""
+    try:
+        frequency = Frequency(row.frequency)
+    except ValueError:
+        frequency = Frequency.MONTHLY
+    return Operation(
+        id=row.id or 0,
+        title=row.title,
+        frequency=frequency,
+        minutes=row.minutes,
+        scripted=row.scripted,
+        kept_manual=bool(row.keep_manual_reason),
+        fails=row.broken_fails,
+        differs=row.broken_differs,
+    )
 
 
 # ------------------------------------------------------------------ operations

@@ -368,6 +368,41 @@ def test_a_long_runbook_is_paged_within_slacks_limits(harness) -> None:
     assert not set(op_ids_in(first)) & set(op_ids_in(second))
 
 
+def test_the_list_its_pages_and_its_forms_answer_while_someone_else_saves(harness) -> None:
+    """Reading a runbook never queues behind a write: while another unit of work holds
+    SQLite's write lock (a big import, say), the list, its next page, the edit form and the
+    paste form still come at once (queued, each would wait out the 15 s busy timeout)."""
+    alice = harness.user()
+    for i in range(10):
+        add(alice, f'"Chore {i}" weekly {i + 1}m')
+    show(alice)
+    op_id = ops(harness.engine)["Chore 9"].id
+    holding, release = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        with session_scope(harness.engine) as s:
+            s.exec(select(Team)).first()  # BEGIN IMMEDIATE: the write lock is held from here
+            holding.set()
+            release.wait(30)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        assert holding.wait(30)
+        views_before = len(harness.standin.views())
+        listing = show(alice)
+        assert "Page 1 of 2 · 10 operations" in words(listing)
+        click(alice, listing, f"{ActionId.RUNBOOK_PAGE}:", value="1")
+        assert "Page 2 of 2" in words(last(harness.standin))
+        click(alice, listing, f"{ActionId.RUNBOOK_EDIT}:{op_id}")
+        click(alice, listing, ActionId.RUNBOOK_PASTE)
+        opened = [v["callback_id"] for v in harness.standin.views()[views_before:]]
+        assert opened == [CallbackId.RUNBOOK_FORM, CallbackId.RUNBOOK_PASTE]
+    finally:
+        release.set()
+        thread.join(30)
+
+
 # ------------------------------------------------------------------ reminders
 
 
@@ -1110,8 +1145,8 @@ def serving(harness) -> BotHarness:
 
 
 def test_a_url_import_is_acknowledged_before_the_file_is_fetched(serving, monkeypatch) -> None:
-    from bot.usecases import runbook_import
-    from bot.usecases.runbook_fetch import Fetched
+    from bot.usecases.runbook import importing
+    from bot.usecases.runbook.fetch import Fetched
 
     acked = threading.Event()
     fetched_after_ack: list[bool] = []
@@ -1120,7 +1155,7 @@ def test_a_url_import_is_acknowledged_before_the_file_is_fetched(serving, monkey
         fetched_after_ack.append(acked.wait(5))  # a slow server: Slack must have its ack
         return Fetched(url=url, text=RUNBOOK_MD, content_type="text/markdown")
 
-    monkeypatch.setattr(runbook_import, "fetch_runbook", fetch)
+    monkeypatch.setattr(importing, "fetch_runbook", fetch)
     alice = serving.user()
     answer = alice.command("runbook import https://docs.example.com/ops/runbook.md")
     assert answer.status == 200  # acknowledged while the fetch was still waiting

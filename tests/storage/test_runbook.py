@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from conversations.runbook.ranking import Frequency
 from storage.db import session_scope
 from storage.models import RunbookImportStatus, ScheduleKind
 from storage.runbook import (
@@ -21,6 +22,7 @@ from storage.runbook import (
     list_operations,
     reminders_for,
     stop_reminders,
+    to_operation,
     update_operation,
 )
 from storage.schedules import create_schedule
@@ -213,3 +215,34 @@ def test_reminders_are_found_by_operation_and_person_and_stop_with_it(engine) ->
             r.next_due_at == due
             for r in reminders_for(session=s, workspace_id=ws, active_only=False)
         )
+
+
+def test_a_stored_operation_reads_as_the_domain_ranks_it(engine) -> None:
+    ws, team = _team(engine)
+    op_id = _add(engine, ws, team, "Renew the domain", frequency="yearly", minutes=20)
+    legacy = _add(engine, ws, team, "Old row", frequency="fortnightly")
+    with session_scope(engine) as s:
+        update_operation(
+            session=s,
+            workspace_id=ws,
+            operation_id=op_id,
+            keep_manual_reason="two clicks a year",
+            broken_fails=True,
+        )
+    with session_scope(engine) as s:
+        stored = list_operations(session=s, workspace_id=ws, team_id=team)
+        rows = {r.id: to_operation(r) for r in stored}
+    renew = rows[op_id]
+    assert (renew.id, renew.title, renew.frequency, renew.minutes) == (
+        op_id,
+        "Renew the domain",
+        Frequency.YEARLY,
+        20,
+    )
+    assert (renew.scripted, renew.kept_manual, renew.fails, renew.differs) == (
+        False,
+        True,
+        True,
+        False,
+    )
+    assert rows[legacy].frequency is Frequency.MONTHLY  # a frequency we no longer know

@@ -12,11 +12,12 @@ from bot.listeners.edge import (
     db_id,
     ephemeral,
     later,
+    response_url_of,
     target,
+    trigger_of,
     where_of,
 )
-from bot.slack.answer import Answer
-from bot.usecases import runbook, runbook_import, runbook_reminders
+from bot.usecases.runbook import editing, importing, listing, reminders
 
 
 def handle_remind(
@@ -31,17 +32,13 @@ def handle_remind(
     ack()
     deps, where, op_id = deps_of(context), where_of(context, body), target(action)
     when = str((action.get("selected_option") or {}).get("value", ""))
-    trigger_id, response_url = str(body.get("trigger_id", "")), str(body.get("response_url", ""))
-
-    def job() -> Answer | None:
-        if when == runbook_reminders.WHEN_DATE:
-            runbook_reminders.open_date_picker(
-                deps, client, where, [op_id], trigger_id=trigger_id, response_url=response_url
-            )
-            return None
-        return runbook_reminders.remind(deps, client, where, [op_id], when)
-
-    later(context, job, ephemeral(respond), what="a runbook reminder", replace=True)
+    response_url = response_url_of(body)
+    later(
+        context,
+        lambda: reminders.choose(deps, client, where, op_id, when, response_url=response_url),
+        ephemeral(respond, client, trigger_of(body)),
+        what="a runbook reminder",
+    )
 
 
 def handle_remind_top(
@@ -59,10 +56,9 @@ def handle_remind_top(
     ids = [x for x in typed if x is not None]
     later(
         context,
-        lambda: runbook_reminders.remind(deps, client, where, ids, runbook_reminders.WHEN_MONDAY),
+        lambda: reminders.remind(deps, client, where, ids, reminders.WHEN_MONDAY),
         ephemeral(respond),
         what="runbook reminders",
-        replace=True,
     )
 
 
@@ -74,22 +70,18 @@ def handle_edit(
     context: BoltContext,
     respond: Respond,
 ) -> None:
+    """Edit: the form, filled in, for someone who may change the operation."""
     ack()
-    deps, where = deps_of(context), where_of(context, body)
-    trigger_id, response_url = str(body.get("trigger_id", "")), str(body.get("response_url", ""))
-    operation_id = target(action)
-
-    def job() -> None:
-        runbook.open_form(
-            deps,
-            client,
-            where,
-            trigger_id=trigger_id,
-            response_url=response_url,
-            operation_id=operation_id,
-        )
-
-    later(context, job, ephemeral(respond), what="editing a runbook operation")
+    deps, where, op_id = deps_of(context), where_of(context, body), target(action)
+    response_url = response_url_of(body)
+    later(
+        context,
+        lambda: editing.open_form(
+            deps, client, where, response_url=response_url, operation_id=op_id
+        ),
+        ephemeral(respond, client, trigger_of(body)),
+        what="editing a runbook operation",
+    )
 
 
 def handle_add(
@@ -100,17 +92,16 @@ def handle_add(
     context: BoltContext,
     respond: Respond,
 ) -> None:
+    """Add an operation: the empty form."""
     ack()
-    deps, where = deps_of(context), where_of(context, body)
-    trigger_id, response_url = str(body.get("trigger_id", "")), str(body.get("response_url", ""))
-    team_id = target(action)
-
-    def job() -> None:
-        runbook.open_form(
-            deps, client, where, trigger_id=trigger_id, response_url=response_url, team_id=team_id
-        )
-
-    later(context, job, ephemeral(respond), what="adding a runbook operation")
+    deps, where, team_id = deps_of(context), where_of(context, body), target(action)
+    response_url = response_url_of(body)
+    later(
+        context,
+        lambda: editing.open_form(deps, client, where, response_url=response_url, team_id=team_id),
+        ephemeral(respond, client, trigger_of(body)),
+        what="adding a runbook operation",
+    )
 
 
 def handle_remove(
@@ -123,13 +114,12 @@ def handle_remove(
 ) -> None:
     ack()
     deps, where, op_id = deps_of(context), where_of(context, body), target(action)
-
-    def job() -> Answer:
-        reply, replaces = runbook.remove(deps, client, where, op_id)
-        reply.replace = replaces
-        return reply
-
-    later(context, job, ephemeral(respond), what="removing a runbook operation")
+    later(
+        context,
+        lambda: editing.remove(deps, client, where, op_id),
+        ephemeral(respond),
+        what="removing a runbook operation",
+    )
 
 
 def handle_paste(
@@ -140,45 +130,42 @@ def handle_paste(
     context: BoltContext,
     respond: Respond,
 ) -> None:
+    """Paste a runbook: the modal to paste it in."""
     ack()
-    deps, where = deps_of(context), where_of(context, body)
-    trigger_id, response_url = str(body.get("trigger_id", "")), str(body.get("response_url", ""))
-    team_id = target(action)
-
-    def job() -> None:
-        runbook_import.open_paste(
-            deps, client, where, team_id=team_id, trigger_id=trigger_id, response_url=response_url
-        )
-
-    later(context, job, ephemeral(respond), what="pasting a runbook")
+    deps, where, team_id = deps_of(context), where_of(context, body), target(action)
+    response_url = response_url_of(body)
+    later(
+        context,
+        lambda: importing.open_paste(deps, where, team_id=team_id, response_url=response_url),
+        ephemeral(respond, client, trigger_of(body)),
+        what="pasting a runbook",
+    )
 
 
 def handle_page(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
 ) -> None:
+    """‹ Previous / Next ›: the page asked for, in place of this one."""
     ack()
-    deps, where = deps_of(context), where_of(context, body)
+    deps, where, team_id = deps_of(context), where_of(context, body), target(action)
     page = db_id(str(action.get("value", ""))) or 0
-    team_id = target(action)
     later(
         context,
-        lambda: runbook.show_team(deps, where, team_id, page),
+        lambda: listing.show_team(deps, where, team_id, page),
         ephemeral(respond),
         what="turning a runbook page",
-        replace=True,
     )
 
 
 def handle_show(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
 ) -> None:
+    """Show the runbook (under an operation just added): the list, in its place."""
     ack()
-    deps, where = deps_of(context), where_of(context, body)
-    team_id = target(action)
+    deps, where, team_id = deps_of(context), where_of(context, body), target(action)
     later(
         context,
-        lambda: runbook.show_team(deps, where, team_id),
+        lambda: listing.show_team(deps, where, team_id),
         ephemeral(respond),
         what="showing a runbook",
-        replace=True,
     )

@@ -1,4 +1,4 @@
-"""Clicks on an import preview: review (the modal), import all as guessed, cancel."""
+"""Clicks on an import preview card: review (the modal), import all as guessed, cancel."""
 
 from __future__ import annotations
 
@@ -12,13 +12,11 @@ from bot.listeners.edge import (
     action_key,
     ephemeral,
     later,
+    response_url_of,
+    trigger_of,
     where_of,
 )
-from bot.usecases import runbook_import
-
-
-def _key(action: dict[str, Any]) -> str:
-    return str(action.get("value") or action["action_id"].partition(":")[2])
+from bot.usecases.runbook import importing
 
 
 def handle_review(
@@ -29,15 +27,14 @@ def handle_review(
     context: BoltContext,
     respond: Respond,
 ) -> None:
+    """Review and import: the preview modal, to adjust each step's frequency."""
     ack()
     deps, where, key = deps_of(context), where_of(context, body), action_key(action)
-    trigger_id, response_url = str(body.get("trigger_id", "")), str(body.get("response_url", ""))
+    response_url = response_url_of(body)
     later(
         context,
-        lambda: runbook_import.review(
-            deps, client, where, key, trigger_id=trigger_id, response_url=response_url
-        ),
-        ephemeral(respond),
+        lambda: importing.review(deps, where, key, response_url=response_url),
+        ephemeral(respond, client, trigger_of(body)),
         what="reviewing an import",
     )
 
@@ -45,14 +42,14 @@ def handle_review(
 def handle_import_all(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
 ) -> None:
+    """Import all as guessed: the list, in place of the card."""
     ack()
     deps, where, key = deps_of(context), where_of(context, body), action_key(action)
     later(
         context,
-        lambda: runbook_import.confirm(deps, where, key),
+        lambda: importing.confirm(deps, where, key, replace=True),
         ephemeral(respond),
         what="importing a runbook",
-        replace=True,
     )
 
 
@@ -63,8 +60,7 @@ def handle_cancel(
     deps, where, key = deps_of(context), where_of(context, body), action_key(action)
     later(
         context,
-        lambda: runbook_import.cancel(deps, where, key),
+        lambda: importing.cancel(deps, where, key),
         ephemeral(respond),
         what="cancelling an import",
-        replace=True,
     )

@@ -12,18 +12,12 @@ from bot.listeners.edge import (
     ephemeral,
     later,
     message_ts,
+    response_url_of,
     target,
+    trigger_of,
     where_of,
 )
-from bot.usecases import runbook_reminders
-
-
-def _message_ts(body: dict[str, Any]) -> str:
-    return str(
-        (body.get("container") or {}).get("message_ts")
-        or (body.get("message") or {}).get("ts")
-        or ""
-    )
+from bot.usecases.runbook import reminders
 
 
 def handle_scripted(
@@ -36,21 +30,15 @@ def handle_scripted(
 ) -> None:
     ack()
     deps, where, op_id = deps_of(context), where_of(context, body), target(action)
-    trigger_id, response_url = str(body.get("trigger_id", "")), str(body.get("response_url", ""))
-    clicked_ts = message_ts(body)
-
-    def job() -> None:
-        runbook_reminders.open_scripted(
-            deps,
-            client,
-            where,
-            op_id,
-            trigger_id=trigger_id,
-            message_ts=clicked_ts,
-            response_url=response_url,
-        )
-
-    later(context, job, ephemeral(respond), what="marking an operation scripted")
+    ts, response_url = message_ts(body), response_url_of(body)
+    later(
+        context,
+        lambda: reminders.open_scripted(
+            deps, client, where, op_id, message_ts=ts, response_url=response_url
+        ),
+        ephemeral(respond, client, trigger_of(body)),
+        what="marking an operation scripted",
+    )
 
 
 def handle_snooze(
@@ -65,10 +53,9 @@ def handle_snooze(
     deps, where, op_id = deps_of(context), where_of(context, body), target(action)
     later(
         context,
-        lambda: runbook_reminders.snooze(deps, client, where, op_id),
+        lambda: reminders.snooze(deps, client, where, op_id),
         ephemeral(respond),
         what="snoozing a reminder",
-        replace=True,
     )
 
 
@@ -82,18 +69,12 @@ def handle_keep_manual(
 ) -> None:
     ack()
     deps, where, op_id = deps_of(context), where_of(context, body), target(action)
-    trigger_id, response_url = str(body.get("trigger_id", "")), str(body.get("response_url", ""))
-    clicked_ts = message_ts(body)
-
-    def job() -> None:
-        runbook_reminders.open_keep_manual(
-            deps,
-            client,
-            where,
-            op_id,
-            trigger_id=trigger_id,
-            message_ts=clicked_ts,
-            response_url=response_url,
-        )
-
-    later(context, job, ephemeral(respond), what="keeping an operation manual")
+    ts, response_url = message_ts(body), response_url_of(body)
+    later(
+        context,
+        lambda: reminders.open_keep_manual(
+            deps, client, where, op_id, message_ts=ts, response_url=response_url
+        ),
+        ephemeral(respond, client, trigger_of(body)),
+        what="keeping an operation manual",
+    )

@@ -11,9 +11,11 @@ from bot.deps import deps_of
 from bot.listeners.edge import (
     dm_or_response_url,
     later,
+    response_url_of,
+    trigger_of,
     where_of,
 )
-from bot.usecases import runbook_import
+from bot.usecases.runbook import importing
 
 
 def handle_add_steps(
@@ -25,17 +27,11 @@ def handle_add_steps(
 ) -> None:
     ack()
     deps, where = deps_of(context), where_of(context, body)
-    trigger_id, response_url = str(body.get("trigger_id", "")), str(body.get("response_url", ""))
     text = str((body.get("message") or {}).get("text") or "")
-
-    def job() -> None:
-        runbook_import.from_message(
-            deps, client, where, trigger_id=trigger_id, text=text, response_url=response_url
-        )
-
+    response_url = response_url_of(body)
     later(
         context,
-        job,
-        dm_or_response_url(client, where.user_id, response_url),
+        lambda: importing.from_message(deps, where, text=text, response_url=response_url),
+        dm_or_response_url(client, where.user_id, response_url, trigger_of(body)),
         what="adding steps from a message",
     )

@@ -12,27 +12,24 @@ import pytest
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.blocks.runbook import (
-    PAGE_SIZE,
-    FormValues,
-    OpLine,
+from bot.blocks.runbook.common import link, to_dicts
+from bot.blocks.runbook.forms import FormValues, form_modal
+from bot.blocks.runbook.importing import (
     Preview,
-    PreviewState,
-    RunbookPage,
     codes_of,
-    date_modal,
-    form_modal,
-    keep_manual_modal,
-    link,
-    list_blocks,
     paste_modal,
     preview_card_blocks,
     preview_modal,
+)
+from bot.blocks.runbook.listing import PAGE_SIZE, OpLine, RunbookPage, list_blocks
+from bot.blocks.runbook.reminders import (
+    date_modal,
+    keep_manual_modal,
     reminder_blocks,
     scripted_modal,
-    to_dicts,
 )
-from conversations.runbook import Frequency, Operation, rank, summarise
+from bot.slack.metadata import PreviewMeta
+from conversations.runbook.ranking import Frequency, Operation, rank, summarise
 
 HOSTILE = "<!channel> *bold* `tick` <@U0BOSS> & <https://evil.example|click> " + "x" * 300
 TEAM = "<!here> Payments & Platform " + "y" * 80
@@ -159,18 +156,19 @@ def test_the_import_preview_fits_at_any_size(n: int) -> None:
     p = preview(n)
     raw = valid_message(preview_card_blocks(p))
     assert_safe(raw)
-    state = PreviewState(
+    meta = PreviewMeta(
         key=p.key,
         page=0,
         codes=codes_of(p.steps),
+        replace=False,
         response_url="https://hooks.slack.com/actions/T0/1234567890/" + "z" * 60,
-        channel_id="C0PLATFORM",
+        channel="C0PLATFORM",
     )
     for number in range(p.pages):
-        state.page = number
+        state = meta.model_copy(update={"page": number})
         view = valid_view(preview_modal(p, state))
         assert_safe(view["blocks"])
-        assert PreviewState.loads(view["private_metadata"]).codes == state.codes
+        assert PreviewMeta.decode(view["private_metadata"]).codes == state.codes
 
 
 def test_forms_validate_with_the_longest_values() -> None:
@@ -313,17 +311,16 @@ def test_the_longest_import_fits_the_card_and_every_modal_page() -> None:
     raw = valid_message(preview_card_blocks(p))
     _within_slack_limits(raw)
     assert_safe(raw)
-    state = PreviewState(
+    meta = PreviewMeta(
         key=p.key,
         page=0,
         codes=codes_of(steps),
-        response_url="https://hooks.slack.com/actions/T0123456789/1234567890123/" + "z" * 24,
-        channel_id="C0123456789",
         replace=True,
+        response_url="https://hooks.slack.com/actions/T0123456789/1234567890123/" + "z" * 24,
+        channel="C0123456789",
     )
     for number in range(p.pages):
-        state.page = number
-        view = valid_view(preview_modal(p, state))
+        view = valid_view(preview_modal(p, meta.model_copy(update={"page": number})))
         _within_slack_limits(view)
         assert_safe(view["blocks"])
 

@@ -12,44 +12,33 @@ import html
 import re
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from slack_sdk import WebClient
+from sqlmodel import Session
 
-from bot.blocks.runbook import (
+from bot.blocks.runbook.common import q, to_dicts
+from bot.blocks.runbook.importing import (
     FROM_CODE,
     PREVIEW_PAGE_SIZE,
     Preview,
-    PreviewState,
     codes_of,
     notice_modal,
     paste_modal,
     preview_card_blocks,
     preview_modal,
     preview_text,
-    q,
-    to_dicts,
 )
 from bot.deps import Deps
 from bot.slack.answer import Answer
 from bot.slack.errors import UserFacingError
-from bot.slack.ids import ActionId, BlockId
+from bot.slack.ids import COMMAND, ActionId, BlockId
+from bot.slack.metadata import PasteMeta, PreviewMeta
 from bot.usecases.context import Where, workspace_id_for
-from bot.usecases.runbook import (
-    load_page,
-    metadata,
-    metadata_int,
-    page_reply,
-    read_metadata,
-    record_share,
-    resolve_team,
-    team_of,
-)
-from bot.usecases.runbook_fetch import FetchError, fetch_runbook
-from conversations.runbook import ParsedRunbook, RunbookParseError, parse_runbook
+from bot.usecases.runbook.common import load_page, page_answer, record_share, resolve_team, team_of
+from bot.usecases.runbook.fetch import FetchError, fetch_runbook
+from conversations.runbook.parsing import ParsedRunbook, RunbookParseError, parse_runbook
 from conversations.text import escape_mrkdwn, plural, truncate
-from storage.db import session_scope
+from storage.db import read_scope, session_scope
 from storage.models import RunbookImport, RunbookImportStatus
 from storage.runbook import (
     add_operations,
@@ -60,9 +49,14 @@ from storage.runbook import (
 )
 
 IMPORT_EXAMPLE = (
-    "/maturity runbook import https://raw.githubusercontent.com/acme/ops/main/runbook.md"
+    f"{COMMAND} runbook import https://raw.githubusercontent.com/acme/ops/main/runbook.md"
 )
 PASTED = "pasted text"
+NOT_IN_A_DM = (
+    "A runbook belongs to a team, and a team to its channel. Use *Add steps to "
+    f"runbook* on a message in your team's channel, or paste the steps with "
+    f"`{COMMAND} runbook Team Name` → *Paste a runbook*."
+)
 # Bounded ({1,N}): a message of 40,000 characters of ``<!<!<!…`` must not rescan the rest
 # of the text from every ``<`` (that took seconds per click before the bounds).
 _SLACK_LINK = re.compile(r"<(https?://[^|>]{1,3000})(?:\|([^>]{0,1000}))?>")
@@ -87,13 +81,6 @@ def steps_of(parsed: ParsedRunbook) -> list[dict[str, Any]]:
         }
         for s in parsed.steps
     ]
-
-
-def parse_or_explain(text: str) -> ParsedRunbook:
-    try:
-        return parse_runbook(text)
-    except RunbookParseError as exc:
-        raise UserFacingError(str(exc)) from None
 
 
 def slack_to_plain(text: str) -> str:
@@ -135,6 +122,51 @@ def _own_pending(row: RunbookImport | None, user_id: str) -> RunbookImport:
     return row
 
 
+def _already(row: RunbookImport, *, replace: bool = False) -> Answer:
+    return Answer(
+        text=f"Already imported: {plural(row.added, 'operation')} added.", replace=replace
+    )
+
+
+def _store(
+    session: Session,
+    ws: int,
+    where: Where,
+    team_id: int,
+    *,
+    source: str,
+    label: str,
+    steps: list[dict[str, Any]],
+) -> str:
+    """Store a preview; its key."""
+    key = new_key()
+    create_import(
+        session=session,
+        workspace_id=ws,
+        team_id=team_id,
+        user_id=where.user_id,
+        key=key,
+        source=source,
+        source_label=label,
+        steps=steps,
+    )
+    return key
+
+
+def _first_page(
+    preview: Preview, where: Where, response_url: str, *, replace: bool
+) -> dict[str, Any]:
+    meta = PreviewMeta(
+        key=preview.key,
+        page=0,
+        codes=codes_of(preview.steps),
+        replace=replace,
+        channel=where.channel_id,
+        response_url=response_url,
+    )
+    return preview_modal(preview, meta)
+
+
 # ------------------------------------------------------------------ from a URL
 
 
@@ -146,7 +178,7 @@ def import_url(deps: Deps, where: Where, words: Sequence[str]) -> Answer:
         )
     url = _unwrap(words[0])
     team_name = " ".join(words[1:]) or None
-    with session_scope(deps.engine) as session:
+    with session_scope(deps.engine) as session:  # a team named here is created on first use
         ws = workspace_id_for(session, where)
         team = resolve_team(session, ws, where, team_name)
         team_id, name = team.id or 0, team.name
@@ -154,166 +186,95 @@ def import_url(deps: Deps, where: Where, words: Sequence[str]) -> Answer:
         fetched = fetch_runbook(url, allow_hosts=deps.settings.runbook_allow_hosts)
     except FetchError as exc:
         raise UserFacingError(escape_mrkdwn(str(exc))) from None
-    parsed = parse_or_explain(fetched.text)
-    key = new_key()
-    steps = steps_of(parsed)
+    steps = steps_of(_parse(fetched.text))
     label = truncate(fetched.url, 255)
-    save_preview(deps, where, team_id, key, source="url", label=label, steps=steps)
+    with session_scope(deps.engine) as session:
+        ws = workspace_id_for(session, where)
+        key = _store(session, ws, where, team_id, source="url", label=label, steps=steps)
     preview = Preview(key=key, team_name=name, source_label=label, steps=steps)
     return Answer(text=preview_text(preview), blocks=to_dicts(preview_card_blocks(preview)))
 
 
-def save_preview(
-    deps: Deps,
-    where: Where,
-    team_id: int,
-    key: str,
-    *,
-    source: str,
-    label: str,
-    steps: list[dict[str, Any]],
-) -> None:
-    with session_scope(deps.engine) as session:
-        ws = workspace_id_for(session, where)
-        team_of(session, ws, team_id)  # the team id came from modal metadata: this workspace's?
-        create_import(
-            session=session,
-            workspace_id=ws,
-            team_id=team_id,
-            user_id=where.user_id,
-            key=key,
-            source=source,
-            source_label=label,
-            steps=steps,
-        )
+def _parse(text: str) -> ParsedRunbook:
+    try:
+        return parse_runbook(text)
+    except RunbookParseError as exc:
+        raise UserFacingError(str(exc)) from None
 
 
 # ------------------------------------------------------------------ pasted
 
 
-def open_paste(
-    deps: Deps, client: WebClient, where: Where, *, team_id: int, trigger_id: str, response_url: str
-) -> None:
+def open_paste(deps: Deps, where: Where, *, team_id: int, response_url: str) -> Answer:
+    """ "Paste a runbook" on the list: the modal to paste it in."""
+    with read_scope(deps.engine) as session:
+        name = team_of(session, workspace_id_for(session, where), team_id).name
+    meta = PasteMeta(
+        team=team_id,
+        team_name=truncate(name, 80),
+        channel=where.channel_id,
+        response_url=response_url,
+    )
+    return Answer(modal=paste_modal(name, meta.encode()))
+
+
+def paste(deps: Deps, where: Where, meta: PasteMeta, text: str) -> Answer:
+    """Pasted text: its preview, in place of the paste modal (or why it has no steps,
+    beside the text). Pasted from the list, the import's result replaces the list."""
+    try:
+        parsed = parse_runbook(text)
+    except RunbookParseError as exc:
+        return Answer(errors={BlockId.RUNBOOK_TEXT: str(exc)})
+    steps = steps_of(parsed)
     with session_scope(deps.engine) as session:
         ws = workspace_id_for(session, where)
-        team = team_of(session, ws, team_id)
-        name = team.name
-    meta = metadata(t=team_id, n=truncate(name, 80), c=where.channel_id, r=response_url)
-    client.views_open(trigger_id=trigger_id, view=paste_modal(name, meta))
-
-
-@dataclass(frozen=True)
-class PastePreview:
-    team_id: int
-    key: str
-    steps: list[dict[str, Any]]
-    view: dict[str, Any]
-
-
-def paste_preview(raw_metadata: str, text: str) -> PastePreview:
-    """The preview modal for pasted text, built without touching the database (the
-    submission is acknowledged with it at once; :func:`save_preview` stores it after).
-    Raises :class:`RunbookParseError` for text with no steps."""
-    meta = read_metadata(raw_metadata)
-    parsed = parse_runbook(text)
-    key = new_key()
-    steps = steps_of(parsed)
-    preview = Preview(key=key, team_name=str(meta.get("n", "")), source_label=PASTED, steps=steps)
-    state = PreviewState(
-        key=key,
-        page=0,
-        codes=codes_of(steps),
-        response_url=str(meta.get("r", "")),
-        channel_id=str(meta.get("c", "")),
-        replace=bool(meta.get("r")),  # pasted from the list: the list shows the result
+        name = team_of(session, ws, meta.team).name  # the id came back from a modal: ours?
+        key = _store(session, ws, where, meta.team, source="paste", label=PASTED, steps=steps)
+    preview = Preview(key=key, team_name=name, source_label=PASTED, steps=steps)
+    return Answer(
+        view=_first_page(preview, where, meta.response_url, replace=bool(meta.response_url))
     )
-    return PastePreview(metadata_int(meta.get("t")), key, steps, preview_modal(preview, state))
 
 
 # ------------------------------------------------------------------ from a message
 
 
-def from_message(
-    deps: Deps,
-    client: WebClient,
-    where: Where,
-    *,
-    trigger_id: str,
-    text: str,
-    response_url: str,
-) -> None:
+def from_message(deps: Deps, where: Where, *, text: str, response_url: str) -> Answer:
     """The "Add steps to runbook" message shortcut: preview the message's steps."""
     if where.channel_id.startswith("D") or not where.channel_id:
-        client.views_open(
-            trigger_id=trigger_id,
-            view=notice_modal(
-                "A runbook belongs to a team, and a team to its channel. Use *Add steps to "
-                "runbook* on a message in your team's channel, or paste the steps with "
-                "`/maturity runbook Team Name` → *Paste a runbook*."
-            ),
-        )
-        return
+        return Answer(modal=notice_modal(NOT_IN_A_DM))
     try:
         parsed = parse_runbook(slack_to_plain(text))
     except RunbookParseError as exc:
-        client.views_open(trigger_id=trigger_id, view=notice_modal(escape_mrkdwn(str(exc))))
-        return
-    key = new_key()
+        return Answer(modal=notice_modal(escape_mrkdwn(str(exc))))
     steps = steps_of(parsed)
+    label = f"a message in #{where.channel_name}" if where.channel_name else "a message"
     with session_scope(deps.engine) as session:
         ws = workspace_id_for(session, where)
         team = resolve_team(session, ws, where, None)
+        key = _store(session, ws, where, team.id or 0, source="message", label=label, steps=steps)
         name = team.name
-        label = f"a message in #{where.channel_name}" if where.channel_name else "a message"
-        create_import(
-            session=session,
-            workspace_id=ws,
-            team_id=team.id or 0,
-            user_id=where.user_id,
-            key=key,
-            source="message",
-            source_label=label,
-            steps=steps,
-        )
-    state = PreviewState(
-        key=key,
-        page=0,
-        codes=codes_of(steps),
-        response_url=response_url,
-        channel_id=where.channel_id,
-    )
     preview = Preview(key=key, team_name=name, source_label=label, steps=steps)
-    client.views_open(trigger_id=trigger_id, view=preview_modal(preview, state))
+    return Answer(modal=_first_page(preview, where, response_url, replace=False))
 
 
 # ------------------------------------------------------------------ review, confirm, cancel
 
 
-def review(
-    deps: Deps, client: WebClient, where: Where, key: str, *, trigger_id: str, response_url: str
-) -> Answer | None:
+def review(deps: Deps, where: Where, key: str, *, response_url: str) -> Answer:
     """ "Review and import" on a preview card: the preview modal, page 1."""
-    with session_scope(deps.engine) as session:
+    with read_scope(deps.engine) as session:
         ws = workspace_id_for(session, where)
         row = _own_pending(get_import(session=session, workspace_id=ws, key=key), where.user_id)
         if row.status == RunbookImportStatus.IMPORTED:
-            return Answer(text=f"Already imported: {plural(row.added, 'operation')} added.")
+            return _already(row)
         preview = _preview(row, team_of(session, ws, row.team_id).name)
-    state = PreviewState(
-        key=key,
-        page=0,
-        codes=codes_of(preview.steps),
-        response_url=response_url,
-        channel_id=where.channel_id,
-        replace=True,
-    )
-    client.views_open(trigger_id=trigger_id, view=preview_modal(preview, state))
-    return None
+    return Answer(modal=_first_page(preview, where, response_url, replace=True))
 
 
-def page_choices(state: PreviewState, values: dict[str, dict[str, Any]]) -> str:
+def page_choices(meta: PreviewMeta, values: dict[str, dict[str, Any]]) -> str:
     """The frequency codes with this page's choices applied (a skipped field keeps its guess)."""
-    codes = list(state.codes)
+    codes = list(meta.codes)
     for block_id, fields in values.items():
         if not block_id.startswith(BlockId.RUNBOOK_STEP_PREFIX):
             continue
@@ -330,30 +291,40 @@ def page_choices(state: PreviewState, values: dict[str, dict[str, Any]]) -> str:
     return "".join(codes)
 
 
-def is_last_page(state: PreviewState) -> bool:
-    return (state.page + 1) * PREVIEW_PAGE_SIZE >= len(state.codes)
+def submit_preview(
+    deps: Deps, where: Where, meta: PreviewMeta, values: dict[str, dict[str, Any]]
+) -> Answer:
+    """A page of the preview modal submitted: the next page in its place, or, on the
+    last page, the import (in place of the message it started from, when ``meta.replace``)."""
+    codes = page_choices(meta, values)
+    if (meta.page + 1) * PREVIEW_PAGE_SIZE < len(codes):
+        following = meta.model_copy(update={"page": meta.page + 1, "codes": codes})
+        return Answer(view=_next_page(deps, where, following))
+    return confirm(deps, where, meta.key, codes, replace=meta.replace)
 
 
-def next_page(deps: Deps, where: Where, state: PreviewState) -> dict[str, Any]:
-    """The preview modal's next page (its steps are read from the stored preview)."""
-    with session_scope(deps.engine) as session:
+def _next_page(deps: Deps, where: Where, meta: PreviewMeta) -> dict[str, Any]:
+    """A page of the preview modal (its steps are read from the stored preview)."""
+    with read_scope(deps.engine) as session:
         ws = workspace_id_for(session, where)
-        row = get_import(session=session, workspace_id=ws, key=state.key)
+        row = get_import(session=session, workspace_id=ws, key=meta.key)
         if row is None or row.user_id != where.user_id or row.status != RunbookImportStatus.PENDING:
             return notice_modal("This preview is no longer open. Start the import again.")
         preview = _preview(row, team_of(session, ws, row.team_id).name)
-    state.page += 1
-    return preview_modal(preview, state)
+    return preview_modal(preview, meta)
 
 
-def confirm(deps: Deps, where: Where, key: str, codes: str | None = None) -> Answer:
-    """Save a preview's steps (with the frequencies chosen, or as guessed)."""
+def confirm(
+    deps: Deps, where: Where, key: str, codes: str | None = None, *, replace: bool = False
+) -> Answer:
+    """Save a preview's steps (with the frequencies chosen, or as guessed): the refreshed
+    list (in place of the message acted on, when ``replace``)."""
     with session_scope(deps.engine) as session:
         ws = workspace_id_for(session, where)
         row = _own_pending(get_import(session=session, workspace_id=ws, key=key), where.user_id)
         team = team_of(session, ws, row.team_id)
         if row.status == RunbookImportStatus.IMPORTED:
-            return Answer(text=f"Already imported: {plural(row.added, 'operation')} added.")
+            return _already(row, replace=replace)
         steps = [dict(s) for s in row.steps]
         for step, code in zip(steps, codes or "", strict=False):
             if code in FROM_CODE:
@@ -365,7 +336,7 @@ def confirm(deps: Deps, where: Where, key: str, codes: str | None = None) -> Ans
             status=RunbookImportStatus.IMPORTED,
             steps=steps,
         ):
-            return Answer(text="Already imported.")
+            return Answer(text="Already imported.", replace=replace)
         added, skipped = add_operations(
             session=session,
             workspace_id=ws,
@@ -387,10 +358,11 @@ def confirm(deps: Deps, where: Where, key: str, codes: str | None = None) -> Ans
         )
         note = f":inbox_tray: Imported {plural(len(added), 'operation')} from {source}{already}."
         page = load_page(session, ws, team, where.user_id, note=note)
-    return page_reply(page)
+    return page_answer(page, replace=replace)
 
 
 def cancel(deps: Deps, where: Where, key: str) -> Answer:
+    """Cancel on a preview card: nothing is saved; the card says so."""
     with session_scope(deps.engine) as session:
         ws = workspace_id_for(session, where)
         row = get_import(session=session, workspace_id=ws, key=key)
@@ -399,8 +371,10 @@ def cancel(deps: Deps, where: Where, key: str) -> Answer:
         if row.user_id != where.user_id:
             raise UserFacingError("Only the person who started this import can cancel it.")
         if row.status == RunbookImportStatus.IMPORTED:
-            return Answer(text=f"Already imported: {plural(row.added, 'operation')} added.")
+            return _already(row, replace=True)
         finish_import(
             session=session, workspace_id=ws, key=key, status=RunbookImportStatus.CANCELLED
         )
-    return Answer(text=f"Cancelled. Nothing from {q(row.source_label, 80)} was saved.")
+    return Answer(
+        text=f"Cancelled. Nothing from {q(row.source_label, 80)} was saved.", replace=True
+    )

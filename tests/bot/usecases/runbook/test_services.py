@@ -10,7 +10,7 @@ from contextlib import contextmanager
 import pytest
 
 from bot.slack.answer import slack_response_url
-from bot.usecases.runbook_import import slack_to_plain
+from bot.usecases.runbook.importing import slack_to_plain
 
 STANDIN_API = "http://127.0.0.1:8765/api/"
 

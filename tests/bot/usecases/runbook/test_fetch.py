@@ -20,8 +20,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 
-from bot.usecases import runbook_fetch
-from bot.usecases.runbook_fetch import FetchError, blocked_reason, fetch_runbook
+from bot.usecases.runbook import fetch as runbook_fetch
+from bot.usecases.runbook.fetch import FetchError, blocked_reason, fetch_runbook
 
 RUNBOOK = "# Ops\n1. Rotate the TLS certificates (30 min)\n2. Restart the workers\n"
 # 20 MB of runbook-looking text that travels as about 20 KB of gzip.

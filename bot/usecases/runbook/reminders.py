@@ -5,7 +5,8 @@ at 09:00 in the person's own time zone (``users.info``), one active reminder per
 operation: asking again moves it, a double click changes nothing. The scheduler claims each
 due reminder before sending it (exactly once) and hands it to :func:`send_reminder`, which
 DMs the operation and its toil with three answers: *Scripted ✓* (asks for the link),
-*Snooze 1 week*, *Keep it manual* (asks why).
+*Snooze 1 week*, *Keep it manual* (asks why). Either modal's answer *settles* the reminder:
+it takes the place of the reminder message, buttons and all.
 
 Marking an operation for scripting is also when the classic mistakes show: scripting a
 broken process (``broken_process``), or a rare, cheap operation while costlier ones stay
@@ -20,19 +21,17 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot.blocks.runbook import (
+from bot.blocks.runbook.common import q, to_dicts
+from bot.blocks.runbook.reminders import (
     date_modal,
     keep_manual_modal,
     nudge_message_blocks,
-    q,
     reminder_blocks,
     reminder_text,
     scripted_modal,
     settled_blocks,
-    to_dicts,
 )
 from bot.deps import Deps
 from bot.scheduling.reminder_times import in_days, local_phrase, local_today, next_monday, on_date
@@ -41,23 +40,21 @@ from bot.scheduling.times import ScheduleError
 from bot.slack import people
 from bot.slack.answer import Answer
 from bot.slack.errors import UserFacingError
+from bot.slack.ids import COMMAND, BlockId
+from bot.slack.metadata import RemindMeta, SettleMeta
 from bot.usecases.context import Where, workspace_id_for
-from bot.usecases.runbook import (
-    check_url,
+from bot.usecases.runbook.common import (
+    GONE,
     deploys_per_day,
-    domain,
+    is_web_address,
+    load_for_change,
     load_page,
-    may_change,
-    metadata,
-    metadata_int,
-    page_reply,
-    read_metadata,
+    page_answer,
     record_share,
-    refusal,
     team_of,
 )
 from conversations.nudges import COOLDOWNS, Nudge
-from conversations.runbook import (
+from conversations.runbook.ranking import (
     Summary,
     monthly_toil,
     rank,
@@ -66,7 +63,7 @@ from conversations.runbook import (
     toil_phrase,
 )
 from conversations.text import escape_mrkdwn, format_number, join_and, truncate
-from storage.db import session_scope
+from storage.db import read_scope, session_scope
 from storage.models import ClaimOutcome, RunbookOperation, Schedule, ScheduleKind
 from storage.nudges import recently_dismissed, record_nudge
 from storage.runbook import (
@@ -75,6 +72,7 @@ from storage.runbook import (
     move_reminder,
     reminders_for,
     stop_reminders,
+    to_operation,
     update_operation,
 )
 from storage.schedules import create_schedule
@@ -87,6 +85,7 @@ WHEN_TWO_WEEKS = "2weeks"
 WHEN_DATE = "date"
 SNOOZE_DAYS = 7
 MAX_LATENESS = timedelta(days=7)  # a reminder late from an outage is still worth sending
+WHY_KEEP_MANUAL = "A few words on why, so the team knows later."
 
 
 # ------------------------------------------------------------------ time zones
@@ -113,6 +112,22 @@ def due_for(when: str, tz: str, now: datetime, day: date | None = None) -> datet
 # ------------------------------------------------------------------ asking for a reminder
 
 
+def choose(
+    deps: Deps,
+    client: WebClient,
+    where: Where,
+    operation_id: int,
+    when: str,
+    *,
+    response_url: str,
+) -> Answer:
+    """The "Remind me to script this" menu: next Monday or in 2 weeks set the reminder;
+    "Pick a date…" opens the date picker."""
+    if when == WHEN_DATE:
+        return open_date_picker(deps, client, where, [operation_id], response_url=response_url)
+    return remind(deps, client, where, [operation_id], when)
+
+
 @dataclass
 class _Marked:
     titles: list[str]
@@ -133,7 +148,8 @@ def remind(
     day: date | None = None,
     now: datetime | None = None,
 ) -> Answer:
-    """Set (or move) the person's reminder for each operation; nudge where it's a mistake."""
+    """Set (or move) the person's reminder for each operation; nudge where it's a mistake.
+    The list, with what was set, takes the place of the one clicked."""
     now = now or utcnow()
     tz = user_tz(client, where.user_id)
     due = due_for(when, tz, now, day)
@@ -156,8 +172,10 @@ def remind(
     )
     if told:
         text += " One thing to weigh first: I've left you a note in our DM."
-    page = replace(page, note=text)
-    return Answer(text=f"Reminder set for {local_phrase(due, tz)}.", blocks=page_reply(page).blocks)
+    listed = page_answer(replace(page, note=text))
+    return Answer(
+        text=f"Reminder set for {local_phrase(due, tz)}.", blocks=listed.blocks, replace=True
+    )
 
 
 def _mark(
@@ -213,7 +231,7 @@ def _nudges(
 ) -> list[tuple[Nudge, int | None]]:
     """The runbook nudges marking ``targets`` calls for: one per rule, cooldowns kept."""
     runbook = [
-        domain(r) for r in list_operations(session=session, workspace_id=ws, team_id=team_id)
+        to_operation(r) for r in list_operations(session=session, workspace_id=ws, team_id=team_id)
     ]
     marked = {
         int(s.payload["operation_id"])
@@ -223,7 +241,9 @@ def _nudges(
     rate = deploys_per_day(session, ws, team_id)
     found: dict[str, tuple[Nudge, str]] = {}
     for row in targets:
-        for nudge in scripting_nudges(domain(row), runbook, deploys_per_day=rate, marked=marked):
+        for nudge in scripting_nudges(
+            to_operation(row), runbook, deploys_per_day=rate, marked=marked
+        ):
             found.setdefault(nudge.id.value, (nudge, row.title))
     out: list[tuple[Nudge, int | None]] = []
     for rule, (nudge, subject) in found.items():
@@ -248,6 +268,7 @@ def _nudges(
 
 
 def _post_nudges(client: WebClient, where: Where, marked: _Marked) -> bool:
+    """Leave the nudges in the person's DM (a note that stays, with Dismiss buttons)."""
     if not marked.nudges:
         return False
     dm = client.conversations_open(users=where.user_id)["channel"]["id"]
@@ -267,13 +288,13 @@ def open_date_picker(
     where: Where,
     operation_ids: list[int],
     *,
-    trigger_id: str,
     response_url: str,
     now: datetime | None = None,
-) -> None:
+) -> Answer:
+    """ "Pick a date…": the modal that asks which day (a week from today to start with)."""
     now = now or utcnow()
     tz = user_tz(client, where.user_id)
-    with session_scope(deps.engine) as session:
+    with read_scope(deps.engine) as session:
         ws = workspace_id_for(session, where)
         rows = [
             r
@@ -282,11 +303,26 @@ def open_date_picker(
             is not None
         ]
     if not rows:
-        raise UserFacingError("That operation is gone from the runbook.")
+        raise UserFacingError(GONE)
     what = f"scripting {q(rows[0].title)}" if len(rows) == 1 else "scripting these"
-    meta = metadata(o=[r.id for r in rows], c=where.channel_id, r=response_url)
+    meta = RemindMeta(
+        operations=[r.id or 0 for r in rows],
+        channel=where.channel_id,
+        response_url=response_url,
+    )
     initial = local_today(tz, now) + timedelta(days=7)
-    client.views_open(trigger_id=trigger_id, view=date_modal(initial, meta, what))
+    return Answer(modal=date_modal(initial, meta.encode(), what))
+
+
+def remind_on(deps: Deps, client: WebClient, where: Where, meta: RemindMeta, picked: str) -> Answer:
+    """The date picker submitted: the reminder on that day (or why not, beside the day)."""
+    try:
+        day = date.fromisoformat(picked)
+    except ValueError:
+        return Answer(errors={BlockId.RUNBOOK_DATE: "Pick a day (YYYY-MM-DD)."})
+    if day < date.today() - timedelta(days=1):  # the exact check needs their time zone
+        return Answer(errors={BlockId.RUNBOOK_DATE: "That day has passed. Pick a later one."})
+    return remind(deps, client, where, list(meta.operations), WHEN_DATE, day=day)
 
 
 # ------------------------------------------------------------------ sending (the scheduler)
@@ -312,7 +348,7 @@ def send_reminder(due: Due) -> Outcome:
     """DM the reminder, unless the operation is gone, scripted, or kept manual since."""
     schedule = due.schedule
     op_id = (schedule.payload or {}).get("operation_id")
-    with session_scope(due.deps.engine) as session:
+    with read_scope(due.deps.engine) as session:
         ws = schedule.workspace_id
         row = get_operation(session=session, workspace_id=ws, operation_id=int(op_id or 0))
         if row is None:
@@ -324,7 +360,7 @@ def send_reminder(due: Due) -> Outcome:
         team = team_of(session, ws, row.team_id)
         rows = list_operations(session=session, workspace_id=ws, team_id=row.team_id)
         rate = deploys_per_day(session, ws, row.team_id)
-        ranked = rank([domain(r) for r in rows], rate)
+        ranked = rank([to_operation(r) for r in rows], rate)
         mine = next(r for r in ranked if r.op.id == row.id)
         todo = sum(1 for r in ranked if r.rank is not None)
         title, team_name = row.title, team.name
@@ -352,33 +388,19 @@ def send_reminder(due: Due) -> Outcome:
 # ------------------------------------------------------------------ answering a reminder
 
 
-def _load_for_change(
-    deps: Deps, client: WebClient, where: Where, operation_id: int, action: str
-) -> RunbookOperation:
-    with session_scope(deps.engine) as session:
-        ws = workspace_id_for(session, where)
-        row = get_operation(session=session, workspace_id=ws, operation_id=operation_id)
-        if row is None:
-            raise UserFacingError("That operation is gone from the runbook.")
-        team = team_of(session, ws, row.team_id)
-    if not may_change(client, row, team, where.user_id):
-        raise refusal(row, action)
-    return row
-
-
 def open_scripted(
     deps: Deps,
     client: WebClient,
     where: Where,
     operation_id: int,
     *,
-    trigger_id: str,
     message_ts: str,
     response_url: str,
-) -> None:
-    row = _load_for_change(deps, client, where, operation_id, "mark as scripted")
-    meta = metadata(o=operation_id, c=where.channel_id, m=message_ts, r=response_url)
-    client.views_open(trigger_id=trigger_id, view=scripted_modal(row.title, meta, row.script_url))
+) -> Answer:
+    """*Scripted ✓* on a reminder: the modal that asks for the script's link."""
+    row, _team = load_for_change(deps, client, where, operation_id, "mark as scripted")
+    meta = _settle_meta(where, operation_id, message_ts, response_url)
+    return Answer(modal=scripted_modal(row.title, meta, row.script_url))
 
 
 def open_keep_manual(
@@ -387,28 +409,48 @@ def open_keep_manual(
     where: Where,
     operation_id: int,
     *,
-    trigger_id: str,
     message_ts: str,
     response_url: str,
-) -> None:
-    row = _load_for_change(deps, client, where, operation_id, "keep manual")
-    meta = metadata(o=operation_id, c=where.channel_id, m=message_ts, r=response_url)
-    client.views_open(trigger_id=trigger_id, view=keep_manual_modal(row.title, meta))
+) -> Answer:
+    """*Keep it manual* on a reminder: the modal that asks why."""
+    row, _team = load_for_change(deps, client, where, operation_id, "keep manual")
+    meta = _settle_meta(where, operation_id, message_ts, response_url)
+    return Answer(modal=keep_manual_modal(row.title, meta))
 
 
-def mark_scripted(deps: Deps, client: WebClient, where: Where, raw_metadata: str, url: str) -> None:
-    """The script link was given: the operation is scripted, its reminders stop."""
-    meta = read_metadata(raw_metadata)
-    op_id = metadata_int(meta.get("o"))
-    url = check_url(url)
-    row = _load_for_change(deps, client, where, op_id, "mark as scripted")
+def _settle_meta(where: Where, operation_id: int, message_ts: str, response_url: str) -> str:
+    """What the settling modal remembers: the operation, and the reminder message (its
+    channel and ts) its answer takes the place of."""
+    return SettleMeta(
+        operation=operation_id,
+        message_ts=message_ts,
+        channel=where.channel_id,
+        response_url=response_url,
+    ).encode()
+
+
+def mark_scripted(
+    deps: Deps, client: WebClient, where: Where, meta: SettleMeta, url: str
+) -> Answer:
+    """The script link was given: the operation is scripted, its reminders stop, and the
+    reminder says so in its own place."""
+    url = url.strip()
+    if not is_web_address(url):
+        return Answer(
+            errors={BlockId.RUNBOOK_SCRIPT_URL: "A web address starting with https://, please."}
+        )
+    row, _team = load_for_change(deps, client, where, meta.operation, "mark as scripted")
     with session_scope(deps.engine) as session:
         ws = workspace_id_for(session, where)
         if not (row.scripted and row.script_url == url):
             update_operation(
-                session=session, workspace_id=ws, operation_id=op_id, scripted=True, script_url=url
+                session=session,
+                workspace_id=ws,
+                operation_id=meta.operation,
+                scripted=True,
+                script_url=url,
             )
-        stop_reminders(session=session, workspace_id=ws, operation_id=op_id)
+        stop_reminders(session=session, workspace_id=ws, operation_id=meta.operation)
         record_share(session, ws, row.team_id, where.user_id)
         summary, toil = _team_numbers(session, ws, row)
     text = (
@@ -419,27 +461,32 @@ def mark_scripted(deps: Deps, client: WebClient, where: Where, raw_metadata: str
         f"The runbook is now {format_number(round(summary.share or 0))}% scripted "
         f"({summary.scripted} of {summary.total})."
     )
-    _settle(client, where, meta, text, context)
+    return _settled(text, context)
 
 
 def keep_manual(
-    deps: Deps, client: WebClient, where: Where, raw_metadata: str, reason: str
-) -> None:
-    meta = read_metadata(raw_metadata)
-    op_id = metadata_int(meta.get("o"))
-    row = _load_for_change(deps, client, where, op_id, "keep manual")
+    deps: Deps, client: WebClient, where: Where, meta: SettleMeta, reason: str
+) -> Answer:
+    """Why it stays manual was given: recorded, its reminders stop, and the reminder
+    says so in its own place."""
+    reason = " ".join(reason.split())
+    if not reason:
+        return Answer(
+            errors={BlockId.RUNBOOK_REASON: "A few words on why, so the team knows later."}
+        )
+    row, _team = load_for_change(deps, client, where, meta.operation, "keep manual")
     with session_scope(deps.engine) as session:
         ws = workspace_id_for(session, where)
         update_operation(
-            session=session, workspace_id=ws, operation_id=op_id, keep_manual_reason=reason
+            session=session, workspace_id=ws, operation_id=meta.operation, keep_manual_reason=reason
         )
-        stop_reminders(session=session, workspace_id=ws, operation_id=op_id)
+        stop_reminders(session=session, workspace_id=ws, operation_id=meta.operation)
         record_share(session, ws, row.team_id, where.user_id)
     text = (
         f":raised_hand: Keeping {q(row.title)} manual: _{escape_mrkdwn(truncate(reason, 300))}_. "
         "I won't remind anyone to script it."
     )
-    _settle(client, where, meta, text, "Changed your mind? Edit it in `/maturity runbook`.")
+    return _settled(text, f"Changed your mind? Edit it in `{COMMAND} runbook`.")
 
 
 def snooze(
@@ -453,11 +500,15 @@ def snooze(
         ws = workspace_id_for(session, where)
         row = get_operation(session=session, workspace_id=ws, operation_id=operation_id, lock=True)
         if row is None:
-            raise UserFacingError("That operation is gone from the runbook.")
+            raise UserFacingError(GONE)
         if row.scripted:
-            return Answer(text=f"{q(row.title)} is scripted already: no need to snooze.")
+            return Answer(
+                text=f"{q(row.title)} is scripted already: no need to snooze.", replace=True
+            )
         if row.keep_manual_reason:
-            return Answer(text=f"{q(row.title)} is kept manual: I won't remind you about it.")
+            return Answer(
+                text=f"{q(row.title)} is kept manual: I won't remind you about it.", replace=True
+            )
         active = reminders_for(
             session=session, workspace_id=ws, operation_id=operation_id, user_id=where.user_id
         )
@@ -476,33 +527,15 @@ def snooze(
                 created_by=where.user_id,
             )
         title = row.title
-    return Answer(
-        text=f":zzz: Snoozed. I'll bring up {q(title)} again on {local_phrase(due, tz)}.",
-        blocks=to_dicts(
-            settled_blocks(
-                f":zzz: Snoozed. I'll bring up {q(title)} again on {local_phrase(due, tz)}."
-            )
-        ),
-    )
+    return _settled(f":zzz: Snoozed. I'll bring up {q(title)} again on {local_phrase(due, tz)}.")
 
 
 def _team_numbers(session: Session, ws: int, row: RunbookOperation) -> tuple[Summary, float]:
     rows = list_operations(session=session, workspace_id=ws, team_id=row.team_id)
     rate = deploys_per_day(session, ws, row.team_id)
-    return summarise([domain(r) for r in rows], rate), monthly_toil(domain(row), rate)
+    return summarise([to_operation(r) for r in rows], rate), monthly_toil(to_operation(row), rate)
 
 
-def _settle(
-    client: WebClient, where: Where, meta: dict[str, object], text: str, context: str
-) -> None:
-    """Replace the reminder's buttons with what was decided (in the DM it was sent to)."""
-    channel, ts = str(meta.get("c", "")), str(meta.get("m", ""))
-    blocks = to_dicts(settled_blocks(text, context))
-    if channel.startswith("D") and ts:  # reminders live in DMs: never rewrite a channel post
-        try:
-            client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
-            return
-        except SlackApiError:
-            logger.info("could not update reminder %s/%s; posting instead", channel, ts)
-    dm = client.conversations_open(users=where.user_id)["channel"]["id"]
-    client.chat_postMessage(channel=dm, text=text, blocks=blocks)
+def _settled(text: str, context: str = "") -> Answer:
+    """A reminder after its answer: what was decided, no buttons left, in its place."""
+    return Answer(text=text, blocks=to_dicts(settled_blocks(text, context)), replace=True)
