@@ -32,8 +32,8 @@ sys.path.insert(0, str(ROOT))
 
 from bot.blocks.digest import parent_blocks, team_detail_blocks, to_dicts  # noqa: E402
 from bot.local.standin import SlackStandIn  # noqa: E402
-from bot.serve.runtime import build_sender  # noqa: E402
 from bot.scheduling.times import week_period  # noqa: E402
+from bot.serve.runtime import build_sender  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 from bot.usecases.digest import build_for  # noqa: E402
 from conversations.model import CRITERIA  # noqa: E402

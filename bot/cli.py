@@ -1,25 +1,40 @@
-"""The ``maturity-bot`` command line: thin entrypoints over the same Bolt app."""
+"""The ``maturity-bot`` command line: thin entrypoints over the same Bolt app.
+
+Start-up imports only what the command needs: ``--version`` and ``--help`` import nothing
+of the bot, and each command imports its own modules when it runs.
+"""
 
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Sequence
-from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
 
-from sqlalchemy.exc import OperationalError
-
-from bot.settings import Settings, SettingsError, load_settings
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 EXIT_CONFIG = 2
 
 
 def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("maturity-bot")
     except PackageNotFoundError:  # running from a source tree without install
         return "0+unknown"
+
+
+class _Version(argparse.Action):
+    """``--version``, looked up only when asked for."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object) -> None:
+        print(f"maturity-bot {_version()}")
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Coach engineering teams up the infrastructure-automation maturity ladder, "
         "in Slack or in a local terminal.",
     )
-    parser.add_argument("--version", action="version", version=f"maturity-bot {_version()}")
+    parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     run = sub.add_parser(
@@ -164,6 +179,8 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_shell(args: argparse.Namespace, settings: Settings) -> int:
+    import logging
+
     from bot.local.shell import run_shell
 
     if settings.log_level == "INFO":  # the terminal is the UI here: keep the log quiet
@@ -194,6 +211,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "handler", None) is None:
         parser.print_help()
         return 0
+    from sqlalchemy.exc import OperationalError
+
+    from bot.settings import SettingsError, load_settings
+
     try:
         settings = load_settings()
         from bot.slack.logs import configure

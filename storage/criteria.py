@@ -6,7 +6,9 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from storage.models import CriterionEvent, CriterionState, CriterionStatus
+from conversations.board import BoardChange, BoardEntry
+from conversations.scoring import Status
+from storage.models import CriterionEvent, CriterionStatus
 from storage.types import utcnow
 
 EVIDENCE_MAX = 2000
@@ -18,7 +20,7 @@ def record_criterion(
     workspace_id: int,
     team_id: int,
     criterion_id: str,
-    status: CriterionState,
+    status: Status,
     value: float | None = None,
     user_id: str = "",
     source: str,
@@ -84,3 +86,45 @@ def criterion_history(
     if criterion_id is not None:
         stmt = stmt.where(CriterionEvent.criterion_id == criterion_id)
     return list(session.exec(stmt.order_by(col(CriterionEvent.created_at), col(CriterionEvent.id))))
+
+
+def _status(raw: str) -> Status:
+    try:
+        return Status(raw)
+    except ValueError:
+        return Status.UNKNOWN
+
+
+def to_entry(row: CriterionStatus) -> BoardEntry:
+    return BoardEntry(
+        criterion_id=row.criterion_id,
+        status=_status(row.status),
+        value=row.value,
+        source=row.source,
+        updated_by=row.updated_by,
+        updated_at=row.updated_at,
+    )
+
+
+def to_change(row: CriterionEvent) -> BoardChange:
+    return BoardChange(
+        criterion_id=row.criterion_id,
+        status=_status(row.status),
+        value=row.value,
+        source=row.source,
+        user_id=row.user_id,
+        created_at=row.created_at,
+        evidence=row.evidence,
+    )
+
+
+def board_entries(*, session: Session, workspace_id: int, team_id: int) -> dict[str, BoardEntry]:
+    """The team's board as domain values."""
+    board = criteria_board(session=session, workspace_id=workspace_id, team_id=team_id)
+    return {cid: to_entry(row) for cid, row in board.items()}
+
+
+def board_changes(*, session: Session, workspace_id: int, team_id: int) -> list[BoardChange]:
+    """The team's board history as domain values, oldest first."""
+    rows = criterion_history(session=session, workspace_id=workspace_id, team_id=team_id)
+    return [to_change(row) for row in rows]

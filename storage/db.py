@@ -5,7 +5,8 @@ SQLite runs in WAL mode with a generous ``busy_timeout``. A unit of work that wr
 it can never fail half-way when it tries to upgrade a read lock (the classic "database is
 locked" error under concurrent writers). A unit of work that only reads
 (:func:`read_scope`) starts a deferred transaction: in WAL mode it reads a consistent
-snapshot without waiting for any writer, so showing a board never queues behind a click. PostgreSQL gets ``pool_pre_ping`` so connections dropped by a restart
+snapshot without waiting for any writer, so showing a board never queues behind a click.
+PostgreSQL gets ``pool_pre_ping`` so connections dropped by a restart
 or a load balancer are replaced transparently.
 
 A database that stops answering must not hang the bot: on PostgreSQL every connection
@@ -19,6 +20,7 @@ the pool replaces the dead connection once the database is back.
 from __future__ import annotations
 
 import sqlite3
+import threading
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,7 +28,7 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -96,20 +98,60 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 _READ_ONLY = "maturity_bot_read_only"
+_ENGINE = "maturity_bot_engine"
+
+
+def is_read_only(session: Session) -> bool:
+    """True inside :func:`read_scope`."""
+    return bool(session.info.get(_READ_ONLY))
+
+
+def engine_of(session: Session) -> Engine:
+    """The engine a unit of work runs on (a read-only one's underlying engine), to open
+    another unit of work beside it."""
+    engine = session.info.get(_ENGINE)
+    return engine if isinstance(engine, Engine) else session.get_bind().engine
 
 
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """One unit of work that writes: commit on success, roll back on error, always close."""
-    session = Session(engine, expire_on_commit=False)
+    """One unit of work that writes: commit on success, roll back on error, always close.
+
+    On SQLite the threads of one process take turns for the write lock through a Python
+    lock first: SQLite's own busy handler sleeps in growing steps and is not woken when
+    the lock frees, which under a burst of clicks turns a 1 ms wait into hundreds.
+    """
+    with _writer_turn(engine):
+        session = Session(engine, expire_on_commit=False)
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+
+_writer_locks: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
+_writer_locks_guard = threading.Lock()
+
+
+@contextmanager
+def _writer_turn(engine: Engine) -> Iterator[None]:
+    if engine.dialect.name != "sqlite":
+        yield
+        return
+    with _writer_locks_guard:
+        lock = _writer_locks.setdefault(engine, threading.RLock())
+    if not lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+        raise OperationalError(
+            "BEGIN IMMEDIATE", {}, sqlite3.OperationalError("database is locked")
+        )
     try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
+        yield
     finally:
-        session.close()
+        lock.release()
 
 
 class ReadOnlyError(RuntimeError):
@@ -118,18 +160,18 @@ class ReadOnlyError(RuntimeError):
 
 @contextmanager
 def read_scope(engine: Engine) -> Iterator[Session]:
-    """One unit of work that only reads: no write lock on SQLite, rolled back at the end.
+    """One unit of work that only reads: no write lock on SQLite, nothing committed.
 
     Trying to write in it raises :class:`ReadOnlyError` at the flush, before anything is
     sent to the database.
     """
     session = Session(_reading(engine), expire_on_commit=False)
     session.info[_READ_ONLY] = True
+    session.info[_ENGINE] = engine
     try:
         yield session
     finally:
-        session.rollback()
-        session.close()
+        session.close()  # ends the transaction; what was read stays readable
 
 
 _readers: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()

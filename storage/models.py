@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from conversations.scoring import Status
 from storage.types import UTCDateTime, utcnow
 
 
@@ -92,13 +93,6 @@ class Assessment(SQLModel, table=True):
     completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-class CriterionState(StrEnum):
-    MET = "met"
-    PARTLY = "partly"
-    NOT_MET = "not_met"
-    UNKNOWN = "unknown"
-
-
 class CriterionStatus(SQLModel, table=True):
     """The current status of one success criterion for one team: the criteria board."""
 
@@ -109,7 +103,7 @@ class CriterionStatus(SQLModel, table=True):
     workspace_id: int = Field(foreign_key="workspaces.id", index=True)
     team_id: int = Field(foreign_key="teams.id", index=True)
     criterion_id: str = Field(max_length=64)
-    status: str = Field(default=CriterionState.UNKNOWN, max_length=16)
+    status: str = Field(default=Status.UNKNOWN, max_length=16)  # a conversations Status
     value: float | None = Field(default=None)
     source: str = Field(default="", max_length=32)
     updated_by: str = Field(default="", max_length=32)

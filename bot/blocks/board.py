@@ -15,10 +15,10 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.slack.ids import COMMAND
+from conversations.board import BoardChange, BoardEntry
 from conversations.digest import level_phrase
 from conversations.model import STEPS, CriterionKind, criterion
 from conversations.text import escape_mrkdwn, format_number, truncate
-from storage.models import CriterionEvent, CriterionStatus
 
 MARK = {
     "met": ":white_check_mark:",
@@ -50,8 +50,8 @@ def board_blocks(
     *,
     team_name: str,
     level: int | None,
-    board: Mapping[str, CriterionStatus],
-    history: Sequence[CriterionEvent],
+    board: Mapping[str, BoardEntry],
+    history: Sequence[BoardChange],
 ) -> list[Block]:
     name = escape_mrkdwn(truncate(team_name, 80))
     blocks: list[Block] = [

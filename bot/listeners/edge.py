@@ -13,17 +13,21 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.deps import deps_of
 from bot.slack.answer import Answer, tell
 from bot.slack.ids import ActionId
 from bot.slack.work import Tell, after_ack, answer_modal
 from bot.usecases.context import Where
+
+logger = logging.getLogger("maturity_bot.edge")
 
 MAX_ID = 2**31 - 1  # the database's integer ids; a longer number is no id of ours
 
@@ -116,11 +120,31 @@ def later(
 
 
 def modal_answer(
-    ack: Ack, context: BoltContext, decide: Callable[[], Answer | None], tell: Tell, *, what: str
+    ack: Ack,
+    context: BoltContext,
+    body: dict[str, Any],
+    decide: Callable[[], Answer | None],
+    tell: Tell,
+    *,
+    what: str,
 ) -> None:
     """Answer a modal submission: errors or a new view in the acknowledgement, the rest
-    told afterwards (``bot.slack.work.answer_modal``)."""
-    answer_modal(ack, deps_of(context).work, decide, tell, what=what)
+    told afterwards; a slow one shows "working on it", then the outcome in its place
+    (``bot.slack.work.answer_modal``)."""
+    view_id = str((body.get("view") or {}).get("id") or "")
+    client = context.client
+
+    def update_view(view: dict[str, Any]) -> None:
+        client.views_update(view_id=view_id, view=view)
+
+    answer_modal(
+        ack,
+        deps_of(context).work,
+        decide,
+        tell,
+        what=what,
+        update_view=update_view if view_id and client is not None else None,
+    )
 
 
 def _open(client: WebClient, trigger_id: str, answer: Answer) -> None:
@@ -167,10 +191,13 @@ def dm_or_response_url(
             return
         if replace and dm_message and dm_message[0].startswith("D") and dm_message[1]:
             channel, ts = dm_message
-            client.chat_update(
-                channel=channel, ts=ts, text=answer.text, blocks=answer.blocks or None
-            )
-            return
+            try:
+                client.chat_update(
+                    channel=channel, ts=ts, text=answer.text, blocks=answer.blocks or None
+                )
+                return
+            except SlackApiError as exc:  # the message is gone: say it the usual way
+                logger.info("could not update %s/%s: %s", channel, ts, exc.response.get("error"))
         tell(client, user_id, response_url, answer, replace=replace)
 
     return say

@@ -44,7 +44,7 @@ class SignedRequest:
 def sign(body: str, signing_secret: str, timestamp: int | None = None) -> dict[str, str]:
     ts = str(int(time.time()) if timestamp is None else timestamp)
     signature = SignatureVerifier(signing_secret).generate_signature(timestamp=ts, body=body)
-    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature}
+    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature or ""}
 
 
 def _form(fields: dict[str, Any]) -> str:

@@ -200,7 +200,7 @@ class LocalShell:
 
     def dispatch(self, body: str, ctype: str, *, where: str) -> dict[str, Any] | None:
         assert self.app is not None
-        headers = {"Content-Type": ctype, **sign(body, self.secret)}
+        headers: dict[str, Any] = {"Content-Type": ctype, **sign(body, self.secret)}
         response = self.app.dispatch(BoltRequest(body=body, headers=headers))
         answer: dict[str, Any] | None = None
         if response.status != 200:

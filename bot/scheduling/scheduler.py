@@ -237,7 +237,7 @@ class Sender:
 
 
 def start_scheduler(
-    deps: Deps, sender: Sender, *, housekeeping: Callable[[], None] | None = None
+    deps: Deps, sender: Sender, *, housekeeping: Callable[[], object] | None = None
 ) -> BackgroundScheduler:
     """Start the fixed jobs on a background thread; returns the scheduler to shut down."""
     scheduler = BackgroundScheduler(timezone="UTC")

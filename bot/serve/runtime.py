@@ -12,7 +12,8 @@ from bot.settings import Settings
 from bot.slack.client import build_client
 from bot.slack.limits import WorkspaceGate
 from bot.slack.oauth import installation_store
-from bot.usecases import assessment, digest, runbook_reminders
+from bot.usecases import assessment, digest
+from bot.usecases.runbook import reminders as runbook_reminders
 from storage.db import session_scope
 from storage.models import Workspace
 

@@ -39,7 +39,7 @@ class Metadata(BaseModel):
         try:
             return cls.model_validate_json(raw or "{}")
         except ValidationError:
-            return cls()
+            return cls.model_validate({})
 
 
 class FormMeta(Metadata):

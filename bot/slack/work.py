@@ -19,7 +19,10 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import TypeVar
+from typing import Any, TypeVar
+
+from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
+from slack_sdk.models.views import View
 
 from bot.slack.answer import Answer
 from bot.slack.errors import reply_for_error
@@ -124,17 +127,18 @@ def _tell_failure(tell: Tell, exc: Exception, what: str) -> None:
 
 
 def answer_modal(
-    ack: Callable[..., None],
+    ack: Callable[..., object],
     work: Work,
     decide: Callable[[], Answer | None],
     tell: Tell,
     *,
     what: str,
+    update_view: Callable[[dict[str, Any]], object] | None = None,
 ) -> None:
     """Acknowledge a modal submission with what ``decide`` answers, if it answers within
     :data:`ACK_BUDGET_S`: field ``errors`` keep the modal open, a ``view`` takes its place;
-    otherwise it closes and any text is told where the person acted. A slow decision
-    closes the modal and its answer follows when it comes.
+    otherwise it closes and any text is told where the person acted. A slow decision shows
+    a "working on it" view, replaced by the outcome (``update_view``) when it comes.
 
     ``decide`` runs on the work pool (it may read or write the database, or ask Slack who
     someone is), so a slow database delays this one answer, never anyone's acknowledgement.
@@ -143,8 +147,14 @@ def answer_modal(
     try:
         failure = future.exception(timeout=ACK_BUDGET_S)
     except FutureTimeout:
-        ack()  # the modal closes now; what happened follows where the person acted
-        after_ack(work, lambda: _told(future.result()), tell, what=what)
+        if update_view is None:
+            ack()  # the modal closes now; what happened follows where the person acted
+            after_ack(work, lambda: _told(future.result()), tell, what=what)
+            return
+        # Slack's 3 seconds are nearly up: the modal says it is working, and shows the
+        # outcome in place when it comes (STYLE: "updating…" view, then views.update).
+        ack(response_action="update", view=notice(WORKING))
+        after_ack(work, lambda: _shown_late(future.result(), update_view), tell, what=what)
         return
     if failure is not None:
         ack()
@@ -161,6 +171,35 @@ def answer_modal(
     if answer.text:
         told = Answer(text=answer.text, blocks=answer.blocks, replace=answer.replace)
         after_ack(work, lambda: told, tell, what=what)
+
+
+WORKING = ":hourglass_flowing_sand: Working on it — this takes a moment longer than usual."
+DONE = ":white_check_mark: Done."
+
+
+def notice(text: str) -> dict[str, Any]:
+    """A modal that only says ``text`` (and can be closed)."""
+    return View(
+        type="modal",
+        title="maturity-bot",
+        close="Close",
+        blocks=[SectionBlock(text=MarkdownTextObject(text=text))],
+    ).to_dict()
+
+
+def _shown_late(
+    answer: Answer | None, update_view: Callable[[dict[str, Any]], object]
+) -> Answer | None:
+    """A slow decision's outcome, in the modal that said it was working."""
+    answer = answer or Answer()
+    if answer.view is not None:
+        update_view(answer.view)
+    elif answer.errors:
+        update_view(notice(" ".join(answer.errors.values()) + " Nothing was saved."))
+        return None
+    else:
+        update_view(notice(DONE))
+    return Answer(text=answer.text, blocks=answer.blocks, replace=answer.replace)
 
 
 def _told(answer: Answer | None) -> Answer | None:

@@ -1,9 +1,17 @@
 """The check-in, end to end: the state machine in ``conversations``, its state in the
 database, its messages in Slack.
 
-Order of work for every answer: decide and save in one database transaction (a
-compare-and-set on the row's version), then talk to Slack. A crash or a Slack failure after
-the save loses nothing: ``/maturity assess`` → Resume re-posts the current question.
+Every answer is one unit of work — a compare-and-set on the row's version that records the
+answer, the timestamp of the message it was given in, and, when it is the last one, the
+outcome (level, criteria board, nudges) — and then two Web API calls: the answered question
+becomes its record, the next question (or the result) is posted. A double click advances
+once; a crash after the save loses nothing (``/maturity assess`` → Resume re-posts the
+current question).
+
+The timestamp of a posted question is learnt when the question is clicked (the click
+carries it). Only a typed answer, or an earlier answer changed so that questions drop out,
+may need the timestamp of a question nobody clicked: it is then read back from the DM's
+history.
 """
 
 from __future__ import annotations
@@ -19,6 +27,8 @@ from slack_sdk.errors import SlackApiError
 from sqlmodel import Session, col, select
 
 from bot.blocks.assessment import (
+    ANSWERED,
+    ASKING,
     answered_blocks,
     answered_text,
     dropped_blocks,
@@ -38,13 +48,7 @@ from bot.usecases.teams import resolve_team
 from conversations.assessment import InvalidAnswer, Result, apply_answer, next_step
 from conversations.model import CRITERIA, TARGET_LEVEL, Question, question
 from conversations.nudges import COOLDOWNS, Nudge
-from conversations.scoring import (
-    AnswerError,
-    Status,
-    criterion_status,
-    number_of,
-    parse_answer,
-)
+from conversations.scoring import AnswerError, criterion_status, number_of, parse_answer
 from conversations.text import escape_mrkdwn
 from storage.assessments import (
     IDLE_EXPIRY,
@@ -54,27 +58,18 @@ from storage.assessments import (
     update_assessment,
 )
 from storage.criteria import criteria_board, record_criterion
-from storage.db import session_scope
-from storage.models import Assessment, AssessmentStatus, CriterionState, Team
+from storage.db import read_scope, session_scope
+from storage.models import Assessment, AssessmentStatus, Team
 from storage.nudges import recently_dismissed, record_nudge
 from storage.types import utcnow
-from storage.workspaces import (
-    get_team,
-)
+from storage.workspaces import get_team
 
 logger = logging.getLogger("maturity_bot.assessment")
 
 SHARED_KEY = "__shared__"
-RESULT_KEY = "__result__"
-INTRO_KEY = "__intro__"
 CAS_ATTEMPTS = 5
+HISTORY_PAGE = 100  # messages read back from the DM to find a question nobody clicked
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
-STATE_FOR = {
-    Status.MET: CriterionState.MET,
-    Status.PARTLY: CriterionState.PARTLY,
-    Status.NOT_MET: CriterionState.NOT_MET,
-    Status.UNKNOWN: CriterionState.UNKNOWN,
-}
 
 
 def known_facts(session: Session, workspace_id: int, team_id: int) -> dict[str, str]:
@@ -99,12 +94,25 @@ def _number_of(answers: dict[str, str], qid: str) -> int:
 # ------------------------------------------------------------------------------- start
 
 
+@dataclass
+class _Opened:
+    """A check-in whose current question is to be posted (after the unit of work)."""
+
+    assessment_id: int
+    team_name: str
+    dm: str
+    step: Question | Result
+    answers: dict[str, str]
+    resumed: bool
+
+
 def start(deps: Deps, client: WebClient, where: Where, team_name: str | None) -> Answer:
     """``/maturity assess [team name]``: start a check-in in DM, or offer resume/restart."""
     if not team_name and where.channel_id.startswith("D"):
         raise UserFacingError(
             f"Which team? In a DM, name it: `{COMMAND} assess Payments Platform`."
         )
+    dm = _dm(client, where)
     with session_scope(deps.engine) as session:
         ws = workspace_id_for(session, where)
         team = resolve_team(
@@ -116,22 +124,27 @@ def start(deps: Deps, client: WebClient, where: Where, team_name: str | None) ->
         if existing is not None and not _expired(existing):
             answered = len([k for k in existing.answers if not k.startswith("__")])
             return Answer(
-                text=f"You already have a check-in open for {team.name}.",
+                text=f"You already have a check-in open for {escape_mrkdwn(team.name)}.",
                 blocks=to_dicts(resume_blocks(team.name, existing.id or 0, answered)),
             )
         if existing is not None:
             _expire(session, existing)
-        assessment_id, team_name_saved = _create(session, ws, team, where)
-    _post_current(deps, client, where, assessment_id, resumed=False)
+        opened = _create(session, ws, team, where, dm)
+    _post_current(client, opened)
     return Answer(
-        text=f"I've sent you a DM to check in on {team_name_saved}. "
+        text=f"I've sent you a DM to check in on {escape_mrkdwn(opened.team_name)}. "
         "It takes a few minutes; your answers are saved as you go."
     )
 
 
-def _create(session: Session, ws: int, team: Team, where: Where) -> tuple[int, str]:
+def _dm(client: WebClient, where: Where) -> str:
+    return str(client.conversations_open(users=where.user_id)["channel"]["id"])
+
+
+def _create(session: Session, ws: int, team: Team, where: Where, dm: str) -> _Opened:
     assert team.id is not None
     known = known_facts(session, ws, team.id)
+    step = next_step({}, known)
     a = start_assessment(
         session=session,
         workspace_id=ws,
@@ -139,20 +152,25 @@ def _create(session: Session, ws: int, team: Team, where: Where) -> tuple[int, s
         user_id=where.user_id,
         origin_channel=team.channel_id or None,
     )
-    step = next_step({}, known)
+    a.dm_channel = dm
     a.current_question = step.id if isinstance(step, Question) else None
+    # The first question is posted right after this commits; its timestamp is learnt
+    # when it is clicked ("" = posted, timestamp not known yet).
+    a.messages = {step.id: ""} if isinstance(step, Question) else {}
     session.add(a)
     session.flush()
     assert a.id is not None
-    return a.id, team.name
+    return _Opened(a.id, team.name, dm, step, {}, resumed=False)
 
 
 def restart(deps: Deps, client: WebClient, where: Where, assessment_id: int) -> Answer:
+    dm = _dm(client, where)
     with session_scope(deps.engine) as session:
         ws = workspace_id_for(session, where)
         old = _owned(session, ws, assessment_id, where.user_id)
         team = get_team(session=session, workspace_id=ws, team_id=old.team_id)
-        assert team is not None
+        if team is None:
+            raise UserFacingError("I can't find that team any more.")
         if old.status == AssessmentStatus.OPEN:
             update_assessment(
                 session=session,
@@ -161,9 +179,12 @@ def restart(deps: Deps, client: WebClient, where: Where, assessment_id: int) -> 
                 expected_version=old.version,
                 status=AssessmentStatus.ABANDONED,
             )
-        new_id, name = _create(session, ws, team, where)
-    _post_current(deps, client, where, new_id, resumed=False)
-    return Answer(text=f"Starting over for {name}: your first question is in our DM.")
+        opened = _create(session, ws, team, where, dm)
+    _post_current(client, opened)
+    return Answer(
+        text=f"Starting over for {escape_mrkdwn(opened.team_name)}: your first question is "
+        "in our DM."
+    )
 
 
 def resume(deps: Deps, client: WebClient, where: Where, assessment_id: int) -> Answer:
@@ -174,76 +195,62 @@ def resume(deps: Deps, client: WebClient, where: Where, assessment_id: int) -> A
             raise UserFacingError(
                 f"That check-in has ended. Run `{COMMAND} assess` to start a fresh one."
             )
-    _post_current(deps, client, where, assessment_id, resumed=True)
-    return Answer(text="Picked up where you left off — the next question is in our DM.")
-
-
-def _post_current(
-    deps: Deps, client: WebClient, where: Where, assessment_id: int, *, resumed: bool
-) -> None:
-    """Post the intro and the current question in the DM, and remember the message."""
-    dm = client.conversations_open(users=where.user_id)["channel"]["id"]
-    with session_scope(deps.engine) as session:
-        ws = workspace_id_for(session, where)
-        a = _owned(session, ws, assessment_id, where.user_id)
         team = get_team(session=session, workspace_id=ws, team_id=a.team_id)
-        assert team is not None
-        team_name = team.name
-        known = known_facts(session, ws, a.team_id)
+        team_name = team.name if team else "your team"
         answers = dict(a.answers)
-    client.chat_postMessage(
-        channel=dm,
-        text=f"Check-in for {team_name}",
-        blocks=to_dicts(intro_blocks(team_name, resumed=resumed)),
-    )
-    step = next_step(answers, known)
-    if isinstance(step, Result):
-        return
-    posted = client.chat_postMessage(
-        channel=dm,
-        text=step.prompt,
-        blocks=to_dicts(
-            question_blocks(
-                step,
-                assessment_id=assessment_id,
-                number=_number_of(answers, step.id),
-                team_name=team_name,
-            )
-        ),
-    )
-    _remember(deps, where, assessment_id, {step.id: posted["ts"]}, dm_channel=dm)
-
-
-def _remember(
-    deps: Deps,
-    where: Where,
-    assessment_id: int,
-    messages: dict[str, str],
-    *,
-    dm_channel: str | None = None,
-    forget: tuple[str, ...] = (),
-) -> None:
-    """Merge message timestamps into the row (compare-and-set, retried on a lost race)."""
-    for _ in range(CAS_ATTEMPTS):
-        with session_scope(deps.engine) as session:
-            ws = workspace_id_for(session, where)
-            a = get_assessment(session=session, workspace_id=ws, assessment_id=assessment_id)
-            if a is None:
-                return
-            merged = {k: v for k, v in a.messages.items() if k not in forget}
-            merged.update(messages)
-            changes: dict[str, object] = {"messages": merged}
-            if dm_channel:
-                changes["dm_channel"] = dm_channel
-            if update_assessment(
+        step = next_step(answers, known_facts(session, ws, a.team_id))
+        dm = a.dm_channel
+        if isinstance(step, Question):  # posted again below: its new message is learnt later
+            update_assessment(
                 session=session,
                 workspace_id=ws,
                 assessment_id=assessment_id,
                 expected_version=a.version,
-                **changes,
-            ):
-                return
-    logger.warning("could not record message ids for check-in %s", assessment_id)
+                messages={**a.messages, step.id: ""},
+            )
+    opened = _Opened(
+        assessment_id,
+        team_name,
+        dm or _dm(client, where),
+        step,
+        answers,
+        resumed=True,
+    )
+    _post_current(client, opened)
+    return Answer(text="Picked up where you left off — the next question is in our DM.")
+
+
+def _post_current(client: WebClient, o: _Opened) -> None:
+    """Post the intro and the current question in the DM."""
+    client.chat_postMessage(
+        channel=o.dm,
+        text=f"Check-in for {escape_mrkdwn(o.team_name)}",
+        blocks=to_dicts(intro_blocks(o.team_name, resumed=o.resumed)),
+    )
+    if isinstance(o.step, Question):
+        _post_question(client, o.dm, o.step, o.assessment_id, o.answers, o.team_name)
+
+
+def _post_question(
+    client: WebClient,
+    dm: str,
+    q: Question,
+    assessment_id: int,
+    answers: dict[str, str],
+    team_name: str,
+) -> None:
+    client.chat_postMessage(
+        channel=dm,
+        text=q.prompt,
+        blocks=to_dicts(
+            question_blocks(
+                q,
+                assessment_id=assessment_id,
+                number=_number_of(answers, q.id),
+                team_name=team_name,
+            )
+        ),
+    )
 
 
 # ------------------------------------------------------------------------------- answer
@@ -251,114 +258,144 @@ def _remember(
 
 @dataclass
 class _Decision:
+    """What one answer changed, decided and saved in its unit of work; told to Slack after."""
+
     kind: str  # "noop" | "advanced" | "finished"
     qid: str = ""
     value: str = ""
     number: int = 0
-    answered_ts: str | None = None
+    answered_ts: str = ""
     dropped: list[tuple[str, str]] = field(default_factory=list)
     next_question: Question | None = None
     next_number: int = 0
     already_posted: bool = False
+    answers: dict[str, str] = field(default_factory=dict)
     result: Result | None = None
     nudges: list[tuple[Nudge, int | None]] = field(default_factory=list)
     team_name: str = ""
-    dm_channel: str | None = None
+    dm_channel: str = ""
 
 
 def answer(
-    deps: Deps, client: WebClient, where: Where, assessment_id: int, qid: str, raw: str
+    deps: Deps,
+    client: WebClient,
+    where: Where,
+    assessment_id: int,
+    qid: str,
+    raw: str,
+    *,
+    clicked_ts: str = "",
 ) -> Answer | None:
-    """A click (or a typed answer) for question ``qid``. Returns a reply only when the
-    person needs to be told something (bad input, not theirs, ended)."""
+    """A click (or a typed answer) for question ``qid``; ``clicked_ts`` is the message the
+    button was in. Answers only when the person needs to be told something (bad input,
+    not theirs, ended); otherwise the next question is the answer."""
     try:
         q = question(qid)
     except KeyError:
         raise UserFacingError("That button belongs to a question I no longer ask.") from None
-    decision = _decide(deps, where, assessment_id, q, raw)
-    if decision.kind == "noop":
-        return None
-    _apply_to_slack(deps, client, where, assessment_id, q, decision)
+    decision = _decide(deps, where, assessment_id, q, raw, clicked_ts)
+    if decision.kind != "noop":
+        _tell_slack(client, where, assessment_id, q, decision)
     return None
 
 
-def _decide(deps: Deps, where: Where, assessment_id: int, q: Question, raw: str) -> _Decision:
+def _decide(
+    deps: Deps, where: Where, assessment_id: int, q: Question, raw: str, clicked_ts: str
+) -> _Decision:
     for _ in range(CAS_ATTEMPTS):
         with session_scope(deps.engine) as session:
             ws = workspace_id_for(session, where)
-            a = _owned(session, ws, assessment_id, where.user_id)
-            if a.status == AssessmentStatus.COMPLETED:
-                raise UserFacingError(
-                    "This check-in is finished, so its answers are settled. "
-                    f"Run `{COMMAND} assess` to take a fresh one."
-                )
-            if a.status != AssessmentStatus.OPEN or _expired(a):
-                if a.status == AssessmentStatus.OPEN:
-                    _expire(session, a)
-                    session.commit()  # keep the expiry even though we answer with an error
-                raise UserFacingError(
-                    f"This check-in has ended. Run `{COMMAND} assess` to start a fresh one."
-                )
-            known = known_facts(session, ws, a.team_id)
-            parsed = parse_answer(q, raw)
-            if isinstance(parsed, AnswerError):
-                raise UserFacingError(parsed.message)
-            if a.answers.get(q.id) == parsed.value:
-                return _Decision("noop")  # a double click, or the same answer again
-            try:
-                new = apply_answer(a.answers, q.id, parsed.value, known)
-            except InvalidAnswer as exc:
-                raise UserFacingError(exc.error.message) from None
-            if new.get(q.id) != parsed.value:
-                return _Decision("noop")  # a stale button for a question off the path
-            step = next_step(new, known)
-            next_q = step if isinstance(step, Question) else None
-            messages = dict(a.messages)
-            keep = set(new) | ({next_q.id} if next_q else set())
-            dropped = [
-                (k, ts) for k, ts in messages.items() if not k.startswith("__") and k not in keep
-            ]
-            for k, _ts in dropped:
-                messages.pop(k)
-            changes: dict[str, object] = {
-                "answers": new,
-                "messages": messages,
-                "current_question": next_q.id if next_q else None,
-            }
-            team = get_team(session=session, workspace_id=ws, team_id=a.team_id)
-            assert team is not None
-            decision = _Decision(
-                "advanced" if next_q else "finished",
-                qid=q.id,
-                value=parsed.value,
-                number=_number_of(new, q.id),
-                answered_ts=a.messages.get(q.id),
-                dropped=dropped,
-                next_question=next_q,
-                next_number=_number_of(new, next_q.id) if next_q else 0,
-                already_posted=bool(next_q and next_q.id in messages),
-                team_name=team.name,
-                dm_channel=a.dm_channel,
-            )
-            if isinstance(step, Result):
-                changes.update(
-                    status=AssessmentStatus.COMPLETED,
-                    result_level=step.level,
-                    completed_at=utcnow(),
-                )
-            if not update_assessment(
-                session=session,
-                workspace_id=ws,
-                assessment_id=assessment_id,
-                expected_version=a.version,
-                **changes,
-            ):
-                continue  # someone else moved the row; look again
-            if isinstance(step, Result):
-                decision.result = step
-                decision.nudges = _finish(session, ws, team, where.user_id, step)
-            return decision
+            a = _answerable(session, ws, assessment_id, where.user_id)
+            decision = _next(session, ws, a, q, raw, clicked_ts)
+            if decision is not None:
+                return decision
     raise UserFacingError("That answer collided with another one. Please click it again.")
+
+
+def _answerable(session: Session, ws: int, assessment_id: int, user_id: str) -> Assessment:
+    """The person's check-in, open and not idle for too long (else a friendly no)."""
+    a = _owned(session, ws, assessment_id, user_id)
+    if a.status == AssessmentStatus.COMPLETED:
+        raise UserFacingError(
+            "This check-in is finished, so its answers are settled. "
+            f"Run `{COMMAND} assess` to take a fresh one."
+        )
+    if a.status != AssessmentStatus.OPEN or _expired(a):
+        if a.status == AssessmentStatus.OPEN:
+            _expire(session, a)
+            session.commit()  # keep the expiry even though we answer with an error
+        raise UserFacingError(
+            f"This check-in has ended. Run `{COMMAND} assess` to start a fresh one."
+        )
+    return a
+
+
+def _next(
+    session: Session, ws: int, a: Assessment, q: Question, raw: str, clicked_ts: str
+) -> _Decision | None:
+    """Apply the answer and save it (compare-and-set); None when another request moved
+    the row first (look again)."""
+    known = known_facts(session, ws, a.team_id)
+    parsed = parse_answer(q, raw)
+    if isinstance(parsed, AnswerError):
+        raise UserFacingError(parsed.message)
+    if a.answers.get(q.id) == parsed.value:
+        return _Decision("noop")  # a double click, or the same answer again
+    try:
+        new = apply_answer(a.answers, q.id, parsed.value, known)
+    except InvalidAnswer as exc:
+        raise UserFacingError(exc.error.message) from None
+    if new.get(q.id) != parsed.value:
+        return _Decision("noop")  # a stale button for a question off the path
+    step = next_step(new, known)
+    next_q = step if isinstance(step, Question) else None
+    messages = dict(a.messages)
+    if clicked_ts:
+        messages[q.id] = clicked_ts  # learnt from the click itself
+    keep = set(new) | ({next_q.id} if next_q else set())
+    dropped = [(k, ts) for k, ts in messages.items() if not k.startswith("__") and k not in keep]
+    for k, _ts in dropped:
+        messages.pop(k)
+    already_posted = bool(next_q and next_q.id in messages)
+    if next_q is not None and not already_posted:
+        messages[next_q.id] = ""  # posted right after this commits
+    team = get_team(session=session, workspace_id=ws, team_id=a.team_id)
+    assert team is not None
+    changes: dict[str, object] = {
+        "answers": new,
+        "messages": messages,
+        "current_question": next_q.id if next_q else None,
+    }
+    if isinstance(step, Result):
+        changes.update(
+            status=AssessmentStatus.COMPLETED, result_level=step.level, completed_at=utcnow()
+        )
+    if not update_assessment(
+        session=session,
+        workspace_id=ws,
+        assessment_id=a.id or 0,
+        expected_version=a.version,
+        **changes,
+    ):
+        return None
+    decision = _Decision(
+        "advanced" if next_q else "finished",
+        qid=q.id,
+        value=parsed.value,
+        number=_number_of(new, q.id),
+        answered_ts=messages.get(q.id, ""),
+        dropped=dropped,
+        next_question=next_q,
+        next_number=_number_of(new, next_q.id) if next_q else 0,
+        already_posted=already_posted,
+        answers=new,
+        team_name=team.name,
+        dm_channel=a.dm_channel or "",
+    )
+    if isinstance(step, Result):
+        decision.result = step
+        decision.nudges = _finish(session, ws, team, a.user_id, step)
+    return decision
 
 
 def _finish(
@@ -370,13 +407,12 @@ def _finish(
     for c in CRITERIA:
         if c.id not in facts:
             continue
-        raw = facts[c.id]
         record_criterion(
             session=session,
             workspace_id=ws,
             team_id=team.id,
             criterion_id=c.id,
-            status=STATE_FOR[criterion_status(c, raw)],
+            status=criterion_status(c, facts[c.id]),
             value=number_of(c.id, facts),
             user_id=user_id,
             source="assessment",
@@ -415,56 +451,58 @@ def _not_dismissed(session: Session, ws: int, team_id: int, nudges: Sequence[Nud
     ]
 
 
-def _apply_to_slack(
-    deps: Deps,
-    client: WebClient,
-    where: Where,
-    assessment_id: int,
-    q: Question,
-    d: _Decision,
+def _tell_slack(
+    client: WebClient, where: Where, assessment_id: int, q: Question, d: _Decision
 ) -> None:
-    dm = d.dm_channel or client.conversations_open(users=where.user_id)["channel"]["id"]
-    if d.answered_ts:
+    """The saved answer, shown: its record, dropped questions, the next question or result."""
+    dm = d.dm_channel or _dm(client, where)
+    wanted = [k for k, ts in [(q.id, d.answered_ts), *d.dropped] if not ts]
+    found = _question_messages(client, dm, wanted) if wanted else {}
+    answered_ts = d.answered_ts or found.get(q.id, "")
+    if answered_ts:
         client.chat_update(
             channel=dm,
-            ts=d.answered_ts,
+            ts=answered_ts,
             text=answered_text(q, d.value),
             blocks=to_dicts(
                 answered_blocks(q, assessment_id=assessment_id, number=d.number, value=d.value)
             ),
         )
     for qid, ts in d.dropped:
-        client.chat_update(
-            channel=dm,
-            ts=ts,
-            text="Not needed after your change",
-            blocks=to_dicts(dropped_blocks(question(qid))),
-        )
+        if ts or found.get(qid):
+            client.chat_update(
+                channel=dm,
+                ts=ts or found[qid],
+                text="Not needed after your change",
+                blocks=to_dicts(dropped_blocks(question(qid))),
+            )
     if d.next_question is not None and not d.already_posted:
-        posted = client.chat_postMessage(
-            channel=dm,
-            text=d.next_question.prompt,
-            blocks=to_dicts(
-                question_blocks(
-                    d.next_question,
-                    assessment_id=assessment_id,
-                    number=d.next_number,
-                    team_name=d.team_name,
-                )
-            ),
-        )
-        _remember(deps, where, assessment_id, {d.next_question.id: posted["ts"]})
+        _post_question(client, dm, d.next_question, assessment_id, d.answers, d.team_name)
     if d.result is not None:
         blocks = result_blocks(
-            d.result,
-            team_name=d.team_name,
-            assessment_id=assessment_id,
-            nudges=d.nudges,
+            d.result, team_name=d.team_name, assessment_id=assessment_id, nudges=d.nudges
         )
-        posted = client.chat_postMessage(
+        client.chat_postMessage(
             channel=dm, text=result_text(d.result, d.team_name), blocks=to_dicts(blocks)
         )
-        _remember(deps, where, assessment_id, {RESULT_KEY: posted["ts"]})
+
+
+def _question_messages(client: WebClient, dm: str, qids: list[str]) -> dict[str, str]:
+    """The timestamps of the DM messages asking (or recording) ``qids``, newest first."""
+    try:
+        history = client.conversations_history(channel=dm, limit=HISTORY_PAGE)
+    except SlackApiError as exc:
+        logger.info("could not read the check-in DM back: %s", exc.response.get("error"))
+        return {}
+    found: dict[str, str] = {}
+    for message in history.get("messages") or []:
+        for block in message.get("blocks") or []:
+            block_id = str(block.get("block_id", ""))
+            for prefix in (ASKING, ANSWERED):
+                qid = block_id.removeprefix(prefix)
+                if block_id.startswith(prefix) and qid in qids and qid not in found:
+                    found[qid] = str(message.get("ts", ""))
+    return found
 
 
 # ------------------------------------------------------------------------------- typed
@@ -474,9 +512,9 @@ def typed_answer(deps: Deps, client: WebClient, where: Where, text: str) -> Answ
     """A DM line as the answer to the open check-in's current question.
 
     None when the person has no check-in waiting for an answer in this DM; an empty
-    reply when the answer was taken; otherwise what to tell them.
+    answer when it was taken; otherwise what to tell them.
     """
-    with session_scope(deps.engine) as session:
+    with read_scope(deps.engine) as session:
         ws = workspace_id_for(session, where)
         candidates = [
             a
@@ -491,8 +529,8 @@ def typed_answer(deps: Deps, client: WebClient, where: Where, text: str) -> Answ
     try:
         answer(deps, client, where, a.id, q.id, text)
     except UserFacingError as exc:
-        return Answer(text=f"{exc} (This is for: “{q.prompt}”)")
-    return Answer(text="")  # accepted: the next question (or the result) is the reply
+        return Answer(text=f"{exc} (This is for: “{escape_mrkdwn(q.prompt)}”)")
+    return Answer()  # accepted: the next question (or the result) is the reply
 
 
 def _open_for_user(session: Session, ws: int, user_id: str) -> list[Assessment]:
@@ -561,15 +599,37 @@ def share(deps: Deps, client: WebClient, where: Where, assessment_id: int) -> An
             ),
         )
     except SlackApiError as exc:
-        _remember(deps, where, assessment_id, {}, forget=(SHARED_KEY,))
+        _set_shared(deps, where, assessment_id, None)  # give the claim back
         if exc.response.get("error") in ("not_in_channel", "channel_not_found", "is_archived"):
             raise UserFacingError(
                 "I can't post in that channel. Invite me with `/invite @maturity-bot` "
                 "and click Share again."
             ) from None
         raise
-    _remember(deps, where, assessment_id, {SHARED_KEY: posted["ts"]})
+    _set_shared(deps, where, assessment_id, str(posted["ts"]))
     return Answer(text="Shared in the team channel.")
+
+
+def _set_shared(deps: Deps, where: Where, assessment_id: int, ts: str | None) -> None:
+    """Record where the result was shared (``None``: the share failed, forget the claim)."""
+    for _ in range(CAS_ATTEMPTS):
+        with session_scope(deps.engine) as session:
+            ws = workspace_id_for(session, where)
+            a = get_assessment(session=session, workspace_id=ws, assessment_id=assessment_id)
+            if a is None:
+                return
+            messages = {k: v for k, v in a.messages.items() if k != SHARED_KEY}
+            if ts is not None:
+                messages[SHARED_KEY] = ts
+            if update_assessment(
+                session=session,
+                workspace_id=ws,
+                assessment_id=assessment_id,
+                expected_version=a.version,
+                messages=messages,
+            ):
+                return
+    logger.warning("could not record the share of check-in %s", assessment_id)
 
 
 # ------------------------------------------------------------------------------- helpers
@@ -610,7 +670,7 @@ def expire_idle(
     """Close check-ins idle for 7 days and tell each owner, kindly, once (with their own
     workspace's client)."""
     cutoff = (now or utcnow()) - IDLE_EXPIRY
-    with session_scope(deps.engine) as session:
+    with read_scope(deps.engine) as session:
         stale = list(
             session.exec(
                 select(Assessment).where(

@@ -8,12 +8,13 @@ from bot.slack.answer import Answer
 from bot.slack.ids import COMMAND
 from bot.usecases.context import Where, workspace_id_for
 from bot.usecases.teams import resolve_team
-from storage.criteria import criteria_board, criterion_history
-from storage.db import session_scope
+from conversations.text import escape_mrkdwn
+from storage.criteria import board_changes, board_entries
+from storage.db import read_scope
 
 
 def show(deps: Deps, where: Where, team_name: str | None) -> Answer:
-    with session_scope(deps.engine) as session:
+    with read_scope(deps.engine) as session:
         ws = workspace_id_for(session, where)
         team = resolve_team(
             session,
@@ -25,8 +26,8 @@ def show(deps: Deps, where: Where, team_name: str | None) -> Answer:
             unknown_hint=f"`{COMMAND} assess` puts one there.",
         )
         assert team.id is not None
-        board = criteria_board(session=session, workspace_id=ws, team_id=team.id)
-        history = criterion_history(session=session, workspace_id=ws, team_id=team.id)
+        board = board_entries(session=session, workspace_id=ws, team_id=team.id)
+        history = board_changes(session=session, workspace_id=ws, team_id=team.id)
         blocks = board_blocks(team_name=team.name, level=team.level, board=board, history=history)
-        text = f"Criteria board for {team.name}"
+        text = f"Criteria board for {escape_mrkdwn(team.name)}"
     return Answer(text=text, blocks=[b.to_dict() for b in blocks])

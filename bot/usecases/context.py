@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import event
 from sqlmodel import Session, select
 
-from storage.db import session_scope
+from storage.db import engine_of, is_read_only, session_scope
 from storage.models import Workspace
 from storage.workspaces import get_or_create_workspace
 
@@ -43,7 +43,7 @@ def workspace_id_for(session: Session, where: Where) -> int:
     Created on first sight. In a read-only unit of work the row is created in a short
     unit of work of its own; in a writing one, with it (and remembered once it commits).
     """
-    engine = session.get_bind()
+    engine = engine_of(session)
     key = (str(engine.url), where.slack_team_id, where.enterprise_id or "")
     now = time.monotonic()
     with _lock:
@@ -57,8 +57,8 @@ def workspace_id_for(session: Session, where: Where) -> int:
         )
     ).first()
     if found is None:
-        if session.info.get("maturity_bot_read_only"):
-            with session_scope(engine) as writer:  # type: ignore[arg-type]
+        if is_read_only(session):
+            with session_scope(engine) as writer:
                 found = _create(writer, where)
         else:
             found = _create(session, where)

@@ -41,7 +41,6 @@ from bot.slack.errors import UserFacingError
 from bot.slack.ids import COMMAND
 from bot.slack.limits import ChannelPacer
 from bot.usecases.context import Where, workspace_id_for
-from bot.usecases.runbook import domain as runbook_domain
 from conversations.digest import (
     CriterionEventIn,
     Digest,
@@ -52,11 +51,12 @@ from conversations.digest import (
     has_history,
 )
 from conversations.model import DEPLOYS_PER_DAY
-from conversations.runbook import monthly_toil
+from conversations.runbook.ranking import monthly_toil
 from conversations.scoring import number_of
-from storage.db import session_scope
+from storage.db import read_scope, session_scope
 from storage.digest import TeamRows, digest_rows, teams_for_digest
 from storage.models import ClaimOutcome, Schedule, ScheduleKind
+from storage.runbook import to_operation as runbook_domain
 from storage.schedules import (
     claim,
     create_schedule,
@@ -116,7 +116,7 @@ def _check_may_change(client: WebClient, deps: Deps, where: Where, verb: str) ->
     """The channel's active digest schedules, if this person may change them (they set
     them up, or they administer the workspace); a friendly refusal otherwise. Slack is
     asked outside any database transaction."""
-    with session_scope(deps.engine) as session:
+    with read_scope(deps.engine) as session:
         ws = workspace_id_for(session, where)
         existing = schedules_of(
             session=session, workspace_id=ws, kind=ScheduleKind.DIGEST, channel_id=where.channel_id
@@ -197,7 +197,7 @@ def turn_off(deps: Deps, client: WebClient, where: Where) -> Answer:
 
 def preview(deps: Deps, where: Where) -> Answer:
     now = utcnow()
-    with session_scope(deps.engine) as session:
+    with read_scope(deps.engine) as session:
         ws = workspace_id_for(session, where)
         existing = schedules_of(
             session=session, workspace_id=ws, kind=ScheduleKind.DIGEST, channel_id=where.channel_id
@@ -321,7 +321,7 @@ def _upload_chart(
 
 def send_digest(due: Due) -> Outcome:
     schedule = due.schedule
-    with session_scope(due.deps.engine) as session:
+    with read_scope(due.deps.engine) as session:
         digest = build_for(
             session,
             schedule.workspace_id,

@@ -302,12 +302,13 @@ def test_chart_is_uploaded_when_there_is_history_and_left_out_without_files_writ
             sender, engine = _sender_for(url, standin)
             due = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
             _seed_schedule(engine, CHANNEL, weekday=0, time_of_day="09:00", tz="UTC", due=due)
+            from conversations.scoring import Status
             from storage.criteria import record_criterion
-            from storage.models import CriterionState, Team
+            from storage.models import Team
 
             with session_scope(engine) as s:
                 team = s.exec(select(Team)).one()
-                for weeks_ago, state in ((5, CriterionState.NOT_MET), (1, CriterionState.MET)):
+                for weeks_ago, state in ((5, Status.NOT_MET), (1, Status.MET)):
                     record_criterion(
                         session=s,
                         workspace_id=team.workspace_id,

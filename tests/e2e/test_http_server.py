@@ -1,4 +1,8 @@
-"""The real ``serve --http`` process (gunicorn + Bolt), driven with signed requests."""
+"""The real ``serve --http`` process (gunicorn + Bolt), driven with signed requests.
+
+The read-only checks share one server process (module scope); the shutdown test starts
+its own.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,26 @@ import json
 import signal
 import threading
 import time
+from collections.abc import Iterator
 
 import httpx
+import pytest
 
 from bot.local.payloads import Actor, slash_command
+from bot.local.standin import SlackStandIn
 from bot.slack.ids import COMMAND
+
+from .conftest import BOT_TOKEN, ServeProcess, start_serve, stop_serve
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServeProcess, SlackStandIn]]:
+    with SlackStandIn(bot_token=BOT_TOKEN) as slack:
+        server = start_serve(tmp_path_factory.mktemp("http"), slack)
+        try:
+            yield server, slack
+        finally:
+            stop_serve(server)
 
 
 def _help(serve, standin, text: str = "help", **kw) -> httpx.Response:
@@ -18,7 +37,8 @@ def _help(serve, standin, text: str = "help", **kw) -> httpx.Response:
     return serve.post(body, ctype, **kw)
 
 
-def test_valid_signed_command_is_answered_with_usage(serve, standin) -> None:
+def test_valid_signed_command_is_answered_with_usage(shared) -> None:
+    serve, standin = shared
     response = _help(serve, standin)
     assert response.status_code == 200
     answer = response.json()
@@ -26,23 +46,27 @@ def test_valid_signed_command_is_answered_with_usage(serve, standin) -> None:
     assert f"{COMMAND} assess" in json.dumps(answer["blocks"])
 
 
-def test_forged_signature_is_refused(serve, standin) -> None:
+def test_forged_signature_is_refused(shared) -> None:
+    serve, standin = shared
     body, ctype = slash_command(Actor(), "help", response_url=standin.response_url("cmd"))
     response = serve.post(body, ctype, secret="not-the-secret")
     assert response.status_code == 401
 
 
-def test_a_replayed_request_older_than_five_minutes_is_refused(serve, standin) -> None:
+def test_a_replayed_request_older_than_five_minutes_is_refused(shared) -> None:
+    serve, standin = shared
     response = _help(serve, standin, timestamp=int(time.time()) - 301)
     assert response.status_code == 401
 
 
-def test_unsigned_request_is_refused(serve, standin) -> None:
+def test_unsigned_request_is_refused(shared) -> None:
+    serve, standin = shared
     body, ctype = slash_command(Actor(), "help", response_url=standin.response_url("cmd"))
     assert serve.post(body, ctype, headers={}).status_code == 401
 
 
-def test_url_verification_and_ssl_check(serve) -> None:
+def test_url_verification_and_ssl_check(shared) -> None:
+    serve, _ = shared
     body = json.dumps(
         {
             "token": "x",
@@ -57,7 +81,8 @@ def test_url_verification_and_ssl_check(serve) -> None:
     assert ssl.status_code == 200
 
 
-def test_healthz_reports_the_database(serve) -> None:
+def test_healthz_reports_the_database(shared) -> None:
+    serve, _ = shared
     response = httpx.get(f"{serve.base_url}/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": True}

@@ -14,8 +14,8 @@ from sqlalchemy import update
 
 from bot.local.payloads import Actor
 from bot.local.standin.driver import SlackUser, over_http
-from bot.serve.runtime import build_sender, start_background
 from bot.scheduling.scheduler import EXPIRE_JOB
+from bot.serve.runtime import build_sender, start_background
 from bot.settings import load_settings
 from storage.db import make_engine, session_scope
 from storage.models import Assessment

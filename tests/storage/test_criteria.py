@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from conversations.scoring import Status
 from storage.criteria import criteria_board, criterion_history, record_criterion
 from storage.db import session_scope
-from storage.models import CriterionState
 from storage.workspaces import get_or_create_named_team, get_or_create_workspace
 
 
@@ -24,7 +24,7 @@ def test_board_keeps_current_status_and_history_keeps_every_change(engine) -> No
             workspace_id=ws,
             team_id=team,
             criterion_id="scripted.ops_80pct",
-            status=CriterionState.NOT_MET,
+            status=Status.NOT_MET,
             value=40,
             user_id="U1",
             source="assessment",
@@ -36,7 +36,7 @@ def test_board_keeps_current_status_and_history_keeps_every_change(engine) -> No
             workspace_id=ws,
             team_id=team,
             criterion_id="scripted.ops_80pct",
-            status=CriterionState.MET,
+            status=Status.MET,
             value=85,
             user_id="U2",
             source="runbook",
@@ -66,7 +66,7 @@ def test_repeating_the_same_status_adds_no_history(engine) -> None:
                 workspace_id=ws,
                 team_id=team,
                 criterion_id="cd.automated_rollback",
-                status=CriterionState.MET,
+                status=Status.MET,
                 source="checkin",
             )
     with session_scope(engine) as s:
@@ -82,7 +82,7 @@ def test_board_is_scoped_to_its_workspace(engine) -> None:
             workspace_id=ws_a,
             team_id=team_a,
             criterion_id="iac.no_manual_changes",
-            status=CriterionState.MET,
+            status=Status.MET,
             source="assessment",
         )
     with session_scope(engine) as s:

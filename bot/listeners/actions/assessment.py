@@ -12,6 +12,7 @@ from bot.deps import Deps, deps_of
 from bot.listeners.edge import (
     ephemeral,
     later,
+    message_ts,
     target,
     where_of,
 )
@@ -31,10 +32,12 @@ def handle_answer(
     ack()
     deps, where = deps_of(context), where_of(context, body)
     assessment_id, qid = target(action), str(action.get("block_id", ""))
-    value = str(action.get("value", ""))
+    value, clicked = str(action.get("value", "")), message_ts(body)
     later(
         context,
-        lambda: assessment.answer(deps, client, where, assessment_id, qid, value),
+        lambda: assessment.answer(
+            deps, client, where, assessment_id, qid, value, clicked_ts=clicked
+        ),
         ephemeral(respond),
         what="a check-in answer",
     )

@@ -17,8 +17,9 @@ from bot.listeners.edge import (
 from bot.slack.answer import Answer
 from bot.slack.commands import Parsed, parse
 from bot.slack.ids import COMMAND
-from bot.usecases import assessment, board, digest, runbook
+from bot.usecases import assessment, board, digest
 from bot.usecases.context import Where
+from bot.usecases.runbook import listing as runbook
 
 
 def handle_maturity(

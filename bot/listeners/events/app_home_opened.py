@@ -7,17 +7,11 @@ from typing import Any
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
-from bot.blocks.home import home_view
 from bot.deps import deps_of
-from bot.listeners.edge import (
-    later,
-    where_of,
-)
-from bot.listeners.events.once import first_delivery_of
-from bot.usecases.context import workspace_id_for
-from bot.usecases.digest import build_for
-from storage.db import session_scope
-from storage.types import utcnow
+from bot.listeners.edge import later, nobody, where_of
+from bot.slack.answer import Answer
+from bot.usecases import home
+from bot.usecases.events import first_delivery
 
 
 def handle_app_home_opened(
@@ -25,16 +19,12 @@ def handle_app_home_opened(
 ) -> None:
     if event.get("tab") != "home":
         return
-    deps, where, user = deps_of(context), where_of(context, body), str(event.get("user", ""))
+    deps, where, event_id = deps_of(context), where_of(context, body), str(body.get("event_id", ""))
 
-    def job() -> None:
-        if not first_delivery_of(deps, body):
-            return
-        now = utcnow()
-        with session_scope(deps.engine) as session:
-            ws = workspace_id_for(session, where)
-            board = build_for(session, ws, "", "all", now, "home")
-        client.views_publish(user_id=user, view=home_view(board))
+    def job() -> Answer | None:
+        if first_delivery(deps, event_id):
+            home.publish(deps, client, where)
+        return None
 
     # Nobody to tell if this fails: the Home tab keeps what it showed before (logged).
-    later(context, job, lambda _reply, _replace: None, what="the Home tab")
+    later(context, job, nobody, what="the Home tab")

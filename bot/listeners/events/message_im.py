@@ -14,10 +14,10 @@ from bot.listeners.edge import (
     later,
     where_of,
 )
-from bot.listeners.events.once import first_delivery_of
 from bot.slack.answer import Answer
 from bot.slack.ids import COMMAND
 from bot.usecases import assessment
+from bot.usecases.events import first_delivery
 
 MAX_TYPED = 500
 
@@ -29,9 +29,10 @@ def handle_message_im(
         return
     deps, where = deps_of(context), where_of(context, body)
     text = str(event.get("text") or "")[:MAX_TYPED]
+    event_id = str(body.get("event_id", ""))
 
     def job() -> Answer | None:
-        if not first_delivery_of(deps, body):
+        if not first_delivery(deps, event_id):
             return None
         reply = assessment.typed_answer(deps, client, where, text)
         if reply is None:

@@ -45,7 +45,7 @@ def in_process(app: Any) -> Transport:
     from slack_bolt.request import BoltRequest
 
     def send(body: str, headers: dict[str, str]) -> Answer:
-        response = app.dispatch(BoltRequest(body=body, headers=headers))
+        response = app.dispatch(BoltRequest(body=body, headers=dict[str, Any](headers)))
         return Answer(response.status, response.body)
 
     return send

@@ -45,6 +45,7 @@ METHOD_SCOPES: dict[str, str | None] = {
     "chat.getPermalink": None,
     "conversations.open": "im:write",
     "conversations.info": None,
+    "conversations.history": None,
     "conversations.join": "channels:join",
     "users.info": "users:read",
     "team.info": "team:read",
@@ -65,6 +66,7 @@ DEFAULT_SCOPES: tuple[str, ...] = (
     "channels:read",
     "groups:read",
     "im:read",
+    "im:history",
     "mpim:read",
     "channels:join",
     "files:write",
@@ -718,6 +720,35 @@ class Workspace(ViewsMixin, FilesMixin):
             needed = "mpim:read"
         self._require_scope(needed)
         return {"ok": True, "channel": self._channel_object(channel)}
+
+    def _m_conversations_history(self, params: Params) -> Answer:
+        """A channel's top-level messages, newest first, ``limit`` at a time (cursor paged)."""
+        channel = self._resolve_channel(params.get("channel"))
+        needed = {"C": "channels:history", "G": "groups:history", "D": "im:history"}[channel[0]]
+        self._require_scope(needed)
+        try:
+            limit = max(1, min(int(params.get("limit") or 100), 999))
+            start = int(str(params.get("cursor") or "0").removeprefix("next:"))
+        except ValueError:
+            raise SlackError("invalid_cursor") from None
+        newest = sorted(
+            (
+                copy.deepcopy(msg)
+                for (ch, _ts), msg in self._messages.items()
+                if ch == channel and msg.get("thread_ts") in (None, msg["ts"])
+            ),
+            key=lambda m: float(m["ts"]),
+            reverse=True,
+        )
+        page = newest[start : start + limit]
+        more = start + limit < len(newest)
+        return {
+            "ok": True,
+            "messages": [{"type": "message", **m} for m in page],
+            "has_more": more,
+            "pin_count": 0,
+            "response_metadata": {"next_cursor": f"next:{start + limit}" if more else ""},
+        }
 
     def _m_conversations_join(self, params: Params) -> Answer:
         channel = self._resolve_channel(params.get("channel"))
