@@ -38,7 +38,29 @@ class WorkspaceGate:
             time.sleep(remaining)
 
 
-class CappedRateLimitHandler(RateLimitErrorRetryHandler):
+class _RetryAfterHandler(RateLimitErrorRetryHandler):
+    """slack_sdk's 429 handler, reading ``Retry-After`` as Slack sends it (seconds, possibly
+    fractional) and waiting it out through :meth:`wait_out` (with a little jitter)."""
+
+    def wait_out(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+    def prepare_for_next_attempt(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        if response is None:
+            raise error  # type: ignore[misc]
+        state.next_attempt_requested = True
+        self.wait_out(_retry_after(response.headers) + random.random() * 0.2)
+        state.increment_current_attempt()
+
+
+class CappedRateLimitHandler(_RetryAfterHandler):
     """For calls a person is waiting on: a 429 is waited out only when Slack asks for at
     most ``max_wait`` seconds; a longer ``Retry-After`` fails at once, and the person is
     told to try again, instead of a worker thread sleeping for a minute."""
@@ -61,43 +83,18 @@ class CappedRateLimitHandler(RateLimitErrorRetryHandler):
             and _retry_after(response.headers) <= self.max_wait
         )
 
-    def prepare_for_next_attempt(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> None:
-        if response is None:
-            raise error  # type: ignore[misc]
-        state.next_attempt_requested = True
-        time.sleep(_retry_after(response.headers) + random.random() * 0.2)
-        state.increment_current_attempt()
 
-
-class GatedRateLimitHandler(RateLimitErrorRetryHandler):
-    """slack_sdk's 429 handler, but the ``Retry-After`` closes the workspace's gate."""
+class GatedRateLimitHandler(_RetryAfterHandler):
+    """The ``Retry-After`` closes the workspace's gate: every sender of that workspace
+    waits, not just the request that got the 429."""
 
     def __init__(self, gate: WorkspaceGate, max_retry_count: int = 3) -> None:
         super().__init__(max_retry_count=max_retry_count)
         self.gate = gate
 
-    def prepare_for_next_attempt(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> None:
-        if response is None:
-            raise error  # type: ignore[misc]
-        state.next_attempt_requested = True
-        retry_after = _retry_after(response.headers)
-        self.gate.pause(retry_after + random.random() * 0.2)
+    def wait_out(self, seconds: float) -> None:
+        self.gate.pause(seconds)
         self.gate.wait()
-        state.increment_current_attempt()
 
 
 def _retry_after(headers: dict[str, Any]) -> float:
