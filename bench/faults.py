@@ -178,7 +178,9 @@ def sigterm_burst(source: Path | None) -> dict[str, object]:
             sockets.append(sock)
         server.proc.send_signal(signal.SIGTERM)
         seen: dict[str, int] = {}
-        for sock in sockets:
+        lock = threading.Lock()
+
+        def read(sock: socket.socket) -> None:  # every client at once, as Slack's would
             try:
                 answer = b""
                 while chunk := sock.recv(65536):
@@ -186,8 +188,15 @@ def sigterm_burst(source: Path | None) -> dict[str, object]:
                 key = answer.split(b" ", 2)[1].decode() if answer else "empty"
             except ConnectionResetError:
                 key = "reset"
-            seen[key] = seen.get(key, 0) + 1
+            with lock:
+                seen[key] = seen.get(key, 0) + 1
             sock.close()
+
+        readers = [threading.Thread(target=read, args=(s,)) for s in sockets]
+        for r in readers:
+            r.start()
+        for r in readers:
+            r.join(60)
         server.stop()
     return {"SIGTERM with 200 requests sent": seen}
 

@@ -7,12 +7,15 @@ click (two requests carrying the same version) advances the flow exactly once.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
-from storage.models import Assessment, AssessmentStatus
+from storage.models import Assessment, AssessmentStatus, Team
 from storage.types import utcnow
 
 IDLE_EXPIRY = timedelta(days=7)
@@ -24,6 +27,66 @@ def get_assessment(*, session: Session, workspace_id: int, assessment_id: int) -
             Assessment.workspace_id == workspace_id, Assessment.id == assessment_id
         )
     ).first()
+
+
+@dataclass(frozen=True)
+class AnswerState:
+    """What answering a check-in needs of its row, and its team's name: plain values read
+    in one statement (an answer is the hot path; no ORM object is built for it)."""
+
+    id: int
+    workspace_id: int
+    team_id: int
+    team_name: str
+    user_id: str
+    status: str
+    answers: dict[str, str]
+    messages: dict[str, str]
+    dm_channel: str
+    version: int
+    updated_at: datetime
+
+
+_ANSWER_STATE = select(  # type: ignore[call-overload]
+    Assessment.id,
+    Assessment.workspace_id,
+    Assessment.team_id,
+    Team.name,
+    Assessment.user_id,
+    Assessment.status,
+    Assessment.answers,
+    Assessment.messages,
+    Assessment.dm_channel,
+    Assessment.version,
+    Assessment.updated_at,
+).join(Team, col(Team.id) == col(Assessment.team_id))
+# Built once with bound parameters: every answer reuses the statement and its compiled form.
+_ANSWER_STATE_BY_ID = _ANSWER_STATE.where(
+    col(Assessment.workspace_id) == bindparam("workspace_id"),
+    col(Assessment.id) == bindparam("assessment_id"),
+)
+
+
+def answer_state(*, session: Session, workspace_id: int, assessment_id: int) -> AnswerState | None:
+    row = session.exec(
+        _ANSWER_STATE_BY_ID,
+        params={"workspace_id": workspace_id, "assessment_id": assessment_id},
+    ).first()
+    if row is None:
+        return None
+    return AnswerState(
+        id=row[0],
+        workspace_id=row[1],
+        team_id=row[2],
+        team_name=row[3],
+        user_id=row[4],
+        status=row[5],
+        answers=dict(row[6] or {}),
+        messages=dict(row[7] or {}),
+        dm_channel=row[8] or "",
+        version=row[9],
+        updated_at=row[10],
+    )
 
 
 def open_assessment(
@@ -78,17 +141,33 @@ def update_assessment(
     values["version"] = expected_version + 1
     values["updated_at"] = utcnow()
     result = session.execute(
+        _update_for(frozenset(values)),
+        {
+            "b_workspace_id": workspace_id,
+            "b_assessment_id": assessment_id,
+            "b_expected_version": expected_version,
+            **{f"v_{k}": v for k, v in values.items()},
+        },
+        execution_options={"synchronize_session": False},
+    )
+    if result.rowcount:  # type: ignore[attr-defined]
+        session.expire_all()  # loaded rows are stale now
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=64)
+def _update_for(columns: frozenset[str]) -> Any:
+    """The compare-and-set UPDATE of ``columns``, built once per set of columns (an answer
+    always changes the same few), so it is compiled once and reused."""
+    return (
         update(Assessment)
         .where(
-            col(Assessment.workspace_id) == workspace_id,
-            col(Assessment.id) == assessment_id,
-            col(Assessment.version) == expected_version,
+            col(Assessment.workspace_id) == bindparam("b_workspace_id"),
+            col(Assessment.id) == bindparam("b_assessment_id"),
+            col(Assessment.version) == bindparam("b_expected_version"),
         )
-        .values(**values)
-        .execution_options(synchronize_session=False)
+        .values({name: bindparam(f"v_{name}") for name in sorted(columns)})
     )
-    session.expire_all()
-    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def expire_idle_assessments(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from conversations.board import BoardChange, BoardEntry
@@ -66,6 +68,45 @@ def record_criterion(
     return row
 
 
+def record_criteria(
+    *,
+    session: Session,
+    workspace_id: int,
+    team_id: int,
+    statuses: Sequence[tuple[str, Status, float | None]],
+    user_id: str = "",
+    source: str,
+    at: datetime | None = None,
+) -> None:
+    """:func:`record_criterion` for several criteria at once (a finished check-in), with
+    one read of the board instead of one per criterion."""
+    when = at or utcnow()
+    board = criteria_board(session=session, workspace_id=workspace_id, team_id=team_id)
+    for criterion_id, status, value in statuses:
+        row = board.get(criterion_id)
+        changed = row is None or row.status != status or row.value != value
+        if row is None:
+            row = CriterionStatus(
+                workspace_id=workspace_id, team_id=team_id, criterion_id=criterion_id
+            )
+        row.status, row.value, row.source = status, value, source
+        row.updated_by, row.updated_at = user_id, when
+        session.add(row)
+        if changed:
+            session.add(
+                CriterionEvent(
+                    workspace_id=workspace_id,
+                    team_id=team_id,
+                    criterion_id=criterion_id,
+                    status=status,
+                    value=value,
+                    source=source,
+                    user_id=user_id,
+                    created_at=when,
+                )
+            )
+
+
 def criteria_board(
     *, session: Session, workspace_id: int, team_id: int
 ) -> dict[str, CriterionStatus]:
@@ -75,6 +116,26 @@ def criteria_board(
         )
     )
     return {row.criterion_id: row for row in rows}
+
+
+def measured_values(
+    *, session: Session, workspace_id: int, team_id: int, source: str
+) -> dict[str, float]:
+    """The criteria a source measures for the team (e.g. the runbook's scripted share),
+    with their values: what a check-in takes as known instead of asking."""
+    rows = session.exec(
+        _MEASURED,
+        params={"workspace_id": workspace_id, "team_id": team_id, "source": source},
+    )
+    return {cid: float(value) for cid, value in rows if value is not None}
+
+
+_MEASURED = select(CriterionStatus.criterion_id, CriterionStatus.value).where(
+    col(CriterionStatus.workspace_id) == bindparam("workspace_id"),
+    col(CriterionStatus.team_id) == bindparam("team_id"),
+    col(CriterionStatus.source) == bindparam("source"),
+    col(CriterionStatus.value).is_not(None),
+)
 
 
 def criterion_history(

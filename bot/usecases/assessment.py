@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -52,12 +53,14 @@ from conversations.scoring import AnswerError, criterion_status, number_of, pars
 from conversations.text import escape_mrkdwn
 from storage.assessments import (
     IDLE_EXPIRY,
+    AnswerState,
+    answer_state,
     get_assessment,
     open_assessment,
     start_assessment,
     update_assessment,
 )
-from storage.criteria import criteria_board, record_criterion
+from storage.criteria import measured_values, record_criteria
 from storage.db import read_scope, session_scope
 from storage.models import Assessment, AssessmentStatus, Team
 from storage.nudges import recently_dismissed, record_nudge
@@ -66,6 +69,7 @@ from storage.workspaces import get_team
 
 logger = logging.getLogger("maturity_bot.assessment")
 
+_Owned = TypeVar("_Owned", Assessment, AnswerState)
 SHARED_KEY = "__shared__"
 CAS_ATTEMPTS = 5
 HISTORY_PAGE = 100  # messages read back from the DM to find a question nobody clicked
@@ -74,12 +78,10 @@ USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
 def known_facts(session: Session, workspace_id: int, team_id: int) -> dict[str, str]:
     """Facts measured elsewhere (the runbook's scripted share) that the check-in need not ask."""
-    board = criteria_board(session=session, workspace_id=workspace_id, team_id=team_id)
-    return {
-        cid: _number(row.value)
-        for cid, row in board.items()
-        if row.source == "runbook" and row.value is not None
-    }
+    measured = measured_values(
+        session=session, workspace_id=workspace_id, team_id=team_id, source="runbook"
+    )
+    return {cid: _number(value) for cid, value in measured.items()}
 
 
 def _number(value: float) -> str:
@@ -312,9 +314,11 @@ def _decide(
     raise UserFacingError("That answer collided with another one. Please click it again.")
 
 
-def _answerable(session: Session, ws: int, assessment_id: int, user_id: str) -> Assessment:
+def _answerable(session: Session, ws: int, assessment_id: int, user_id: str) -> AnswerState:
     """The person's check-in, open and not idle for too long (else a friendly no)."""
-    a = _owned(session, ws, assessment_id, user_id)
+    a = answer_state(session=session, workspace_id=ws, assessment_id=assessment_id)
+    _check_owner(a, user_id)
+    assert a is not None
     if a.status == AssessmentStatus.COMPLETED:
         raise UserFacingError(
             "This check-in is finished, so its answers are settled. "
@@ -331,7 +335,7 @@ def _answerable(session: Session, ws: int, assessment_id: int, user_id: str) -> 
 
 
 def _next(
-    session: Session, ws: int, a: Assessment, q: Question, raw: str, clicked_ts: str
+    session: Session, ws: int, a: AnswerState, q: Question, raw: str, clicked_ts: str
 ) -> _Decision | None:
     """Apply the answer and save it (compare-and-set); None when another request moved
     the row first (look again)."""
@@ -359,8 +363,6 @@ def _next(
     already_posted = bool(next_q and next_q.id in messages)
     if next_q is not None and not already_posted:
         messages[next_q.id] = ""  # posted right after this commits
-    team = get_team(session=session, workspace_id=ws, team_id=a.team_id)
-    assert team is not None
     changes: dict[str, object] = {
         "answers": new,
         "messages": messages,
@@ -373,7 +375,7 @@ def _next(
     if not update_assessment(
         session=session,
         workspace_id=ws,
-        assessment_id=a.id or 0,
+        assessment_id=a.id,
         expected_version=a.version,
         **changes,
     ):
@@ -389,10 +391,12 @@ def _next(
         next_number=_number_of(new, next_q.id) if next_q else 0,
         already_posted=already_posted,
         answers=new,
-        team_name=team.name,
-        dm_channel=a.dm_channel or "",
+        team_name=a.team_name,
+        dm_channel=a.dm_channel,
     )
     if isinstance(step, Result):
+        team = get_team(session=session, workspace_id=ws, team_id=a.team_id)
+        assert team is not None
         decision.result = step
         decision.nudges = _finish(session, ws, team, a.user_id, step)
     return decision
@@ -404,19 +408,18 @@ def _finish(
     """Store the outcome: the team's level and target, its criteria board, its nudges."""
     assert team.id is not None
     facts = result.facts
-    for c in CRITERIA:
-        if c.id not in facts:
-            continue
-        record_criterion(
-            session=session,
-            workspace_id=ws,
-            team_id=team.id,
-            criterion_id=c.id,
-            status=criterion_status(c, facts[c.id]),
-            value=number_of(c.id, facts),
-            user_id=user_id,
-            source="assessment",
-        )
+    record_criteria(
+        session=session,
+        workspace_id=ws,
+        team_id=team.id,
+        statuses=[
+            (c.id, criterion_status(c, facts[c.id]), number_of(c.id, facts))
+            for c in CRITERIA
+            if c.id in facts
+        ],
+        user_id=user_id,
+        source="assessment",
+    )
     team.level = result.level
     target = number_of(TARGET_LEVEL, facts)
     if target is not None:
@@ -637,6 +640,10 @@ def _set_shared(deps: Deps, where: Where, assessment_id: int, ts: str | None) ->
 
 def _owned(session: Session, ws: int, assessment_id: int, user_id: str) -> Assessment:
     a = get_assessment(session=session, workspace_id=ws, assessment_id=assessment_id)
+    return _check_owner(a, user_id)
+
+
+def _check_owner(a: _Owned | None, user_id: str) -> _Owned:
     if a is None:
         raise UserFacingError("I can't find that check-in any more.")
     if a.user_id != user_id:
@@ -647,11 +654,11 @@ def _owned(session: Session, ws: int, assessment_id: int, user_id: str) -> Asses
     return a
 
 
-def _expired(a: Assessment) -> bool:
+def _expired(a: Assessment | AnswerState) -> bool:
     return a.status == AssessmentStatus.OPEN and a.updated_at < utcnow() - IDLE_EXPIRY
 
 
-def _expire(session: Session, a: Assessment) -> None:
+def _expire(session: Session, a: Assessment | AnswerState) -> None:
     update_assessment(
         session=session,
         workspace_id=a.workspace_id,

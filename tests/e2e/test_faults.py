@@ -348,8 +348,10 @@ def test_sigterm_mid_burst_answers_every_request_already_sent(tmp_path: Path, st
             sock.sendall(raw)
             sockets.append(sock)
         server.proc.send_signal(signal.SIGTERM)
-        statuses = []
-        for sock in sockets:
+        statuses: list[str] = []
+
+        def read(sock: socket.socket) -> None:
+            # Each client reads its answer and hangs up, as Slack does, all at once.
             try:
                 answer = b""
                 while chunk := sock.recv(65536):
@@ -359,6 +361,12 @@ def test_sigterm_mid_burst_answers_every_request_already_sent(tmp_path: Path, st
                 statuses.append("reset")
             finally:
                 sock.close()
+
+        readers = [threading.Thread(target=read, args=(s,)) for s in sockets]
+        for r in readers:
+            r.start()
+        for r in readers:
+            r.join(60)
         assert statuses == ["200"] * 200, {s: statuses.count(s) for s in set(statuses)}
         assert server.proc.wait(timeout=30) == 0
     finally:

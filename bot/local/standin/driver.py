@@ -128,15 +128,24 @@ class SlackUser:
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         """The newest message in ``channel`` (default: the DM) with a button in block
         ``block_id`` (with ``value``), and that button."""
-        for message in reversed(self.standin.messages(channel or self.dm)):
+
+        def button_in(message: dict[str, Any]) -> dict[str, Any] | None:
             for block in message.get("blocks") or []:
                 if block.get("block_id") != block_id:
                     continue
                 elements = block.get("elements") or [block.get("accessory") or {}]
                 for el in elements:
                     if el.get("type") == "button" and (value is None or el.get("value") == value):
-                        return message, {**el, "block_id": block_id}
-        raise AssertionError(f"no button {block_id}={value!r} in {channel or self.dm}")
+                        return {**el, "block_id": block_id}
+            return None
+
+        message = self.standin.newest_message(
+            channel or self.dm, lambda m: button_in(m) is not None
+        )
+        button = button_in(message) if message is not None else None
+        if message is None or button is None:
+            raise AssertionError(f"no button {block_id}={value!r} in {channel or self.dm}")
+        return message, button
 
     def click(self, block_id: str, value: str | None = None, channel: str | None = None) -> Answer:
         message, button = self.find_button(block_id, value, channel)
@@ -160,14 +169,18 @@ class SlackUser:
         """The id of the question waiting for an answer in the DM, if any: the newest
         check-in message, when it is a question (``ask.<id>``) rather than an answered
         record (``answered.<id>``) or the result."""
-        for message in reversed(self.dm_messages()):
+
+        def checkin(message: dict[str, Any]) -> bool:
             blocks = message.get("blocks") or []
-            ids = [b.get("block_id", "") for b in blocks]
-            asking = [i for i in ids if i.startswith(ASKING)]
-            if asking:
-                return asking[0].removeprefix(ASKING)
-            if any(i.startswith(ANSWERED) for i in ids) or any(
-                b.get("type") == "header" for b in blocks
-            ):
-                return None
+            return any(
+                str(b.get("block_id", "")).startswith((ASKING, ANSWERED))
+                or b.get("type") == "header"
+                for b in blocks
+            )
+
+        newest = self.standin.newest_message(self.dm, checkin)
+        for block in (newest or {}).get("blocks") or []:
+            block_id = str(block.get("block_id", ""))
+            if block_id.startswith(ASKING):
+                return block_id.removeprefix(ASKING)
         return None

@@ -566,6 +566,12 @@ class SlackStandIn:
     def message(self, channel: str, ts: str) -> dict[str, Any] | None:
         return self.workspace.message(channel, ts)
 
+    def newest_message(
+        self, channel: str, matches: Callable[[dict[str, Any]], bool]
+    ) -> dict[str, Any] | None:
+        """The newest message in ``channel`` that ``matches`` (a copy)."""
+        return self.workspace.newest(channel, matches)
+
     def ephemerals(
         self, channel: str | None = None, user: str | None = None
     ) -> list[dict[str, Any]]:

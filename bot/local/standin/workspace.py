@@ -237,6 +237,17 @@ class Workspace(ViewsMixin, FilesMixin):
                 if channel is None or ch == channel
             ]
 
+    def newest(
+        self, channel: str, matches: Callable[[dict[str, Any]], bool]
+    ) -> dict[str, Any] | None:
+        """The newest message in ``channel`` that ``matches`` (a copy), without copying the
+        rest: a driver looking for the button to click reads one message, not the DM."""
+        with self.lock:
+            for (ch, _ts), msg in reversed(self._messages.items()):
+                if ch == channel and matches(msg):
+                    return {**copy.deepcopy(msg), "channel": ch}
+        return None
+
     def message(self, channel: str, ts: str) -> dict[str, Any] | None:
         with self.lock:
             msg = self._messages.get((channel, ts))

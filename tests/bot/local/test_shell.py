@@ -8,7 +8,6 @@ exactly like a first try after ``pip install``, and typing at a pseudo-terminal.
 
 from __future__ import annotations
 
-import io
 import os
 import select
 import subprocess
@@ -18,8 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.local.shell import LocalShell
-from bot.settings import Settings
 from bot.slack.ids import COMMAND
 
 USAGE = f"{COMMAND} assess"  # a line only the usage answer has
@@ -49,21 +46,6 @@ def _shell(tmp_path: Path, typed: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def typed(tmp_path: Path, lines: str) -> str:
-    """What the shell shows for ``lines`` typed in, run in-process."""
-    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'shell.db'}")  # type: ignore[call-arg]
-    shown = io.StringIO()
-    shell = LocalShell(
-        settings,
-        user_id="U0LOCAL",
-        channel_name="general",
-        stdin=io.StringIO(lines),
-        stdout=shown,
-    )
-    assert shell.run() == 0
-    return shown.getvalue()
-
-
 def test_help_shows_usage_and_eof_exits_cleanly(tmp_path: Path) -> None:
     out = _shell(tmp_path, f"{COMMAND} help\n")
     assert out.returncode == 0, out.stderr
@@ -73,30 +55,30 @@ def test_help_shows_usage_and_eof_exits_cleanly(tmp_path: Path) -> None:
     assert (tmp_path / "maturity-bot.db").is_file()
 
 
-def test_quit_exits_before_reading_further(tmp_path: Path) -> None:
-    out = typed(tmp_path, f"quit\n{COMMAND} help\n")
+def test_quit_exits_before_reading_further(typed) -> None:
+    out = typed(f"quit\n{COMMAND} help\n")
     assert USAGE not in out
     assert out.rstrip().endswith("Bye.")
 
 
-def test_an_unknown_subcommand_is_not_caught_and_usage_follows(tmp_path: Path) -> None:
-    out = typed(tmp_path, f"{COMMAND} frobnicate\n")
+def test_an_unknown_subcommand_is_not_caught_and_usage_follows(typed) -> None:
+    out = typed(f"{COMMAND} frobnicate\n")
     assert "didn't catch `frobnicate`" in out
     assert USAGE in out
 
 
-def test_a_plain_line_is_a_dm_and_gets_the_pointer(tmp_path: Path) -> None:
-    out = typed(tmp_path, "hello bot\n")
+def test_a_plain_line_is_a_dm_and_gets_the_pointer(typed) -> None:
+    out = typed("hello bot\n")
     assert "maturity-bot · DM" in out
     assert f"{COMMAND} help" in out.split("maturity-bot · DM", 1)[1]
 
 
-def test_a_number_that_is_no_button_says_so(tmp_path: Path) -> None:
-    assert "There is no button 7." in typed(tmp_path, "7\n")
+def test_a_number_that_is_no_button_says_so(typed) -> None:
+    assert "There is no button 7." in typed("7\n")
 
 
-def test_another_slash_command_is_pointed_at_ours(tmp_path: Path) -> None:
-    assert f"Only {COMMAND} is installed here" in typed(tmp_path, "/weather tomorrow\n")
+def test_another_slash_command_is_pointed_at_ours(typed) -> None:
+    assert f"Only {COMMAND} is installed here" in typed("/weather tomorrow\n")
 
 
 # ------------------------------------------------------------------ at a real terminal
@@ -176,9 +158,9 @@ def test_at_a_terminal_help_then_ctrl_d(terminal: Terminal) -> None:
     assert terminal.proc.wait(timeout=TIMEOUT_S) == 0
 
 
-def test_a_checkin_in_the_shell_by_clicking_and_typing(tmp_path: Path) -> None:
+def test_a_checkin_in_the_shell_by_clicking_and_typing(typed) -> None:
     # 3 clicks "80% or more"; '45 types a bare number as a DM (here: not a yes/no answer).
-    out = typed(tmp_path, "/maturity assess\n3\n'45\n10\n")
+    out = typed("/maturity assess\n3\n'45\n10\n")
     assert "question 1" in out and "question 2" in out
     assert "→ *80% or more*" in out
     assert "A yes, no or partly is all I need here" in out  # '45 re-asked kindly
