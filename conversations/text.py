@@ -8,7 +8,9 @@ Everything the domain produces (explanations, nudges, answer errors) is *plain t
 
 from __future__ import annotations
 
+import difflib
 import math
+import unicodedata
 from collections.abc import Sequence
 
 ELLIPSIS = "…"
@@ -77,3 +79,17 @@ def plural(count: float, singular: str, plural_form: str | None = None) -> str:
     """``plural(1, "service") == "1 service"``, ``plural(12, "service") == "12 services"``."""
     word = singular if count == 1 else (plural_form or singular + "s")
     return f"{format_number(count)} {word}"
+
+
+def closest(word: str, choices: Sequence[str], *, cutoff: float = 0.6) -> str | None:
+    """The choice ``word`` was most likely meant to be (a typo, a near miss), or None.
+
+    Case- and width-insensitive: ``Rmove`` → ``remove``, ``paymnts platform`` →
+    ``Payments Platform``.
+    """
+    def key(text: str) -> str:
+        return unicodedata.normalize("NFKC", text).casefold().strip()
+
+    keyed = {key(c): c for c in choices}
+    found = difflib.get_close_matches(key(word), list(keyed), n=1, cutoff=cutoff)
+    return keyed[found[0]] if found else None

@@ -56,7 +56,12 @@ STALE_BUTTON = (
 
 
 class UserFacingError(Exception):
-    """An error whose message is written for the person who caused it."""
+    """An error whose message is written for the person who caused it; ``blocks`` (Block
+    Kit dicts) may offer a way on, e.g. a button that does what was probably meant."""
+
+    def __init__(self, message: str, *, blocks: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(message)
+        self.blocks = list(blocks or [])
 
 
 def oops(ref: str) -> str:
@@ -77,7 +82,7 @@ def reply_for_error(exc: BaseException, *, what: str) -> Answer:
     """What to tell the person about ``exc`` (logged here, once, at the right level)."""
     if isinstance(exc, UserFacingError):
         logger.info("user-facing answer to %s: %s", what, exc)
-        return Answer(text=str(exc))
+        return Answer(text=str(exc), blocks=exc.blocks)
     if database_down(exc):
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
         logger.warning("database unavailable while handling %s: %s", what, reason[:1])

@@ -102,3 +102,12 @@ def test_join_and_and_plural():
     assert join_and(["a", "b", "c"]) == "a, b and c"
     assert plural(1, "service") == "1 service"
     assert plural(12, "service") == "12 services"
+
+
+def test_closest_finds_the_near_miss_and_nothing_for_a_stranger() -> None:
+    from conversations.text import closest
+
+    assert closest("rmove", ["add", "import", "remove", "help"]) == "remove"
+    assert closest("PAYMNTS platform", ["Payments Platform", "Core"]) == "Payments Platform"
+    assert closest("xyz", ["add", "remove"]) is None
+    assert closest("", ["add"]) is None
