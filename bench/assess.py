@@ -268,6 +268,27 @@ class Measured:
     calls: Counter[str] = field(default_factory=Counter)  # Web API calls while measured
 
 
+def _seed_channel_teams(url: str, slack_team_id: str, users: int) -> None:
+    """Every person's channel already has its team: the bot asks before it creates a team
+    from a channel's name, and that question is not what is measured."""
+    from storage.db import make_engine, session_scope
+    from storage.migrate import upgrade
+    from storage.workspaces import get_or_create_channel_team, get_or_create_workspace
+
+    upgrade(url)
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        ws = get_or_create_workspace(session=session, slack_team_id=slack_team_id)
+        for n in ["0WARMUP", *(f"{i:05d}" for i in range(users))]:
+            get_or_create_channel_team(
+                session=session,
+                workspace_id=ws.id or 0,
+                channel_id=f"C{n}",
+                channel_name=f"team-{n}",
+            )
+    engine.dispose()
+
+
 def measure(server: str, args: argparse.Namespace, policy: Policy, run: int) -> Measured:
     """N concurrent check-ins at a fresh ``server`` on a fresh database and stand-in."""
     result = Measured()
@@ -288,6 +309,8 @@ def measure(server: str, args: argparse.Namespace, policy: Policy, run: int) -> 
             "PYTHONPATH": str(args.bot_source if server == BOT and args.bot_source else ROOT),
         }
         env.pop("SLACK_APP_TOKEN", None)
+        if server == BOT and not args.bot_source:
+            _seed_channel_teams(url, standin.team_id, args.users)
         port = _free_port()
         proc = _start(_command(server, port), env, port, tmp)
         inboxes = Inboxes(standin)

@@ -141,7 +141,8 @@ def refusals_and_slow_slack(source: Path | None) -> dict[str, object]:
                 out[f"refusal {text!r} in {channel}"] = in_time(runs)
             standin.inject("*", delay=4.0, times=None)
             results: list[tuple[int, float]] = []
-            jobs = [("assess", f"U0SLOW{i}") for i in range(15)] + [("help", "U0HELP")] * 5
+            jobs = [("assess Platform", f"U0SLOW{i}") for i in range(15)]
+            jobs += [("help", "U0HELP")] * 5
             threads = [
                 threading.Thread(
                     target=lambda t=t, u=u: results.append(server.command(standin, t, user=u))

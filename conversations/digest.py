@@ -2,23 +2,33 @@
 
 The bot hands in, per team, its current criteria statuses, the history of criterion
 changes, its level history and what happened this week (nudges, runbook progress); this
-module works out the week's story: who levelled up, what moved, who stalled, and the
-numbers for the chart.
+module works out the week's story. Level changes lead, in both directions: a team that
+fell a level is said to have fallen, with the criteria that are no longer met; a team that
+climbed, or checked in for the first time, comes next; then what moved, who stalled, and
+the numbers for the chart. A criterion recorded for the first time as not met is no news
+and stays out.
+
+It also reads the team list a digest is scheduled for (``teams Payments Platform, Search``)
+against the workspace's team names: :func:`read_team_list`.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from conversations.model import MAX_LEVEL, criterion, level_name, step_into
-from conversations.text import format_number, plural
+from conversations.model import MAX_LEVEL, criteria_for_step, criterion, level_name, step_into
+from conversations.text import closest, format_number, join_and, plural, truncate
 
 STALLED_AFTER = timedelta(days=14)
 HISTORY_WEEKS = 12
 BAR_WIDTH = 10
 MET = "met"
+UNKNOWN = "unknown"
+HEADLINE_NAMES = 5  # teams named per kind of level change in the headline
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,14 +91,32 @@ class TeamWeek:
     last_update: datetime | None
     stalled: bool
     history: tuple[WeekPoint, ...] = field(default=())
+    # The level this week is compared with: a week ago's, else (a team whose first
+    # check-in was this week) the first level it was placed at.
+    level_before: int | None = None
+    first_checkin: bool = False  # placed on the ladder for the first time this week
+    fell: tuple[str, ...] = ()  # after a drop: the criteria (labels) no longer met
 
     @property
     def levelled_up(self) -> bool:
         return (
             self.level is not None
-            and self.level_week_ago is not None
-            and self.level > self.level_week_ago
+            and self.level_before is not None
+            and self.level > self.level_before
         )
+
+    @property
+    def levelled_down(self) -> bool:
+        return (
+            self.level is not None
+            and self.level_before is not None
+            and self.level < self.level_before
+        )
+
+    @property
+    def placed(self) -> bool:
+        """First check-in this week, and the level it gave still holds."""
+        return self.first_checkin and not (self.levelled_up or self.levelled_down)
 
     @property
     def assessed(self) -> bool:
@@ -98,21 +126,50 @@ class TeamWeek:
 @dataclass(frozen=True, slots=True)
 class Digest:
     period: str
-    teams: tuple[TeamWeek, ...]
+    teams: tuple[TeamWeek, ...]  # level drops first, then climbs, first check-ins, the rest
     levelled_up: tuple[str, ...]
     criteria_met: int
     toil_removed: float
+    levelled_down: tuple[str, ...] = ()
+    placed: tuple[str, ...] = ()
 
     @property
     def headline(self) -> str:
-        parts = []
-        if self.levelled_up:
-            names = ", ".join(self.levelled_up)
-            parts.append(f"{plural(len(self.levelled_up), 'team')} levelled up ({names})")
+        """The week in one line, level changes first: "Payments fell from Level 1 to
+        Level 0; Search rose from Level 2 to Level 3; 2 criteria met this week." """
+        by_name = {w.name: w for w in self.teams}
+        parts = _name_some(
+            [
+                f"{n} fell from Level {by_name[n].level_before} to Level {by_name[n].level}"
+                for n in self.levelled_down
+            ],
+            "more teams fell a level",
+        )
+        parts += _name_some(
+            [
+                f"{n} rose from Level {by_name[n].level_before} to Level {by_name[n].level}"
+                for n in self.levelled_up
+            ],
+            "more teams rose a level",
+        )
+        if self.placed:
+            shown = list(self.placed[:HEADLINE_NAMES])
+            if len(self.placed) > HEADLINE_NAMES:
+                shown.append(f"{len(self.placed) - HEADLINE_NAMES} more")
+            parts.append(
+                f"{plural(len(self.placed), 'team')} checked in for the first time "
+                f"({join_and(shown)})"
+            )
         parts.append(f"{plural(self.criteria_met, 'criterion', 'criteria')} met this week")
         if self.toil_removed:
             parts.append(f"{_minutes(self.toil_removed)} of monthly toil scripted away")
         return "; ".join(parts) + "."
+
+
+def _name_some(phrases: list[str], rest: str) -> list[str]:
+    if len(phrases) <= HEADLINE_NAMES:
+        return phrases
+    return [*phrases[:HEADLINE_NAMES], f"{len(phrases) - HEADLINE_NAMES} {rest}"]
 
 
 def state_at(events: Iterable[CriterionEventIn], when: datetime) -> dict[str, str]:
@@ -140,21 +197,57 @@ def _step_progress(level: int | None, statuses: Mapping[str, str]) -> tuple[int 
     return step.into, met, len(step.criteria)
 
 
+def worth_telling(before: str | None, after: str) -> bool:
+    """Whether a criterion's change this week is news: any change between two known
+    statuses, or one met for the first time. A criterion recorded for the first time as
+    not met (or partly, or unknown) was never met: nothing changed for the reader."""
+    if before == after:
+        return False
+    if before is None or before == UNKNOWN:
+        return after == MET
+    return True
+
+
+def _fell(level: int, before: int, statuses: Mapping[str, str]) -> tuple[str, ...]:
+    """The criteria of the steps into ``level + 1`` … ``before`` that are not met now: why
+    a team that was at ``before`` is at ``level``."""
+    return tuple(
+        c.label
+        for into in range(level + 1, min(before, MAX_LEVEL) + 1)
+        for c in criteria_for_step(into)
+        if statuses.get(c.id) != MET
+    )
+
+
 def team_week(team: TeamInput, *, now: datetime) -> TeamWeek:
     week_ago = now - timedelta(days=7)
     statuses_now = state_at(team.events, now)
     statuses_then = state_at(team.events, week_ago)
     level_then = level_at(team.levels, week_ago)
+    this_week = sorted((e for e in team.levels if week_ago < e.at <= now), key=lambda e: e.at)
+    first_checkin = level_then is None and team.level is not None and bool(this_week)
+    level_before = level_then
+    if first_checkin:
+        level_before = this_week[0].level
+    fell: tuple[str, ...] = ()
+    if team.level is not None and level_before is not None and team.level < level_before:
+        fell = _fell(team.level, level_before, statuses_now)
     step, met_now, total = _step_progress(team.level, statuses_now)
     # Progress a week ago is measured against the same step, so "change" means something.
     met_then = (
         sum(1 for c in step_into(step).criteria if statuses_then.get(c.id) == MET) if step else 0
     )
-    moves = tuple(
-        CriterionMove(cid, criterion(cid).label, statuses_then.get(cid), status)
-        for cid, status in sorted(statuses_now.items())
-        if statuses_then.get(cid) != status
-        and any(e.criterion_id == cid and week_ago < e.at <= now for e in team.events)
+    # A team placed for the first time this week: its placement is the news, not every
+    # criterion it was asked about.
+    moves = (
+        ()
+        if first_checkin
+        else tuple(
+            CriterionMove(cid, criterion(cid).label, statuses_then.get(cid), status)
+            for cid, status in sorted(statuses_now.items())
+            if worth_telling(statuses_then.get(cid), status)
+            and any(e.criterion_id == cid and week_ago < e.at <= now for e in team.events)
+        )
     )
     stamps = [e.at for e in team.events if e.at <= now] + [e.at for e in team.levels if e.at <= now]
     if team.last_activity is not None:
@@ -185,15 +278,33 @@ def team_week(team: TeamInput, *, now: datetime) -> TeamWeek:
         last_update=last,
         stalled=stalled,
         history=history,
+        level_before=level_before,
+        first_checkin=first_checkin,
+        fell=fell,
     )
 
 
+def _rank(week: TeamWeek) -> int:
+    """Level changes lead: drops, then climbs, then first check-ins, then the rest."""
+    if week.levelled_down:
+        return 0
+    if week.levelled_up:
+        return 1
+    if week.placed:
+        return 2
+    return 3
+
+
 def build_digest(teams: Sequence[TeamInput], *, now: datetime, period: str) -> Digest:
-    weeks = tuple(sorted((team_week(t, now=now) for t in teams), key=lambda w: w.name.casefold()))
+    weeks = tuple(
+        sorted((team_week(t, now=now) for t in teams), key=lambda w: (_rank(w), w.name.casefold()))
+    )
     return Digest(
         period=period,
         teams=weeks,
         levelled_up=tuple(w.name for w in weeks if w.levelled_up),
+        levelled_down=tuple(w.name for w in weeks if w.levelled_down),
+        placed=tuple(w.name for w in weeks if w.placed),
         criteria_met=sum(w.met_this_week for w in weeks),
         toil_removed=sum(w.toil_removed for w in weeks),
     )
@@ -207,15 +318,31 @@ def progress_bar(done: int, total: int, width: int = BAR_WIDTH) -> str:
 
 
 def change_phrase(week: TeamWeek) -> str:
-    """Since last week, in a few words: "up from Level 1", "+1 criterion", "no change"."""
+    """Since last week, in a few words: "down from Level 2", "up from Level 1",
+    "first check-in", "+1 criterion", "no change". A level change always wins over the
+    criteria count (which is measured on the new level's next step)."""
+    if week.levelled_down:
+        return f"down from Level {week.level_before}"
     if week.levelled_up:
-        return f"up from Level {week.level_week_ago}"
+        return f"up from Level {week.level_before}"
+    if week.placed:
+        return "first check-in"
     delta = week.step_met - week.step_met_week_ago
     if delta > 0:
         return f"+{plural(delta, 'criterion', 'criteria')}"
     if delta < 0:
         return f"−{plural(-delta, 'criterion', 'criteria')}"
     return "no change"
+
+
+def drop_phrase(week: TeamWeek, *, limit: int = 2) -> str:
+    """Why a team fell, plainly: "no longer met: The scripts live in version control"."""
+    if not week.levelled_down or not week.fell:
+        return ""
+    shown = [truncate(label, 80) for label in week.fell[:limit]]
+    if len(week.fell) > limit:
+        shown.append(f"+{len(week.fell) - limit} more")
+    return "no longer met: " + "; ".join(shown)
 
 
 def level_phrase(level: int | None) -> str:
@@ -230,3 +357,152 @@ def _minutes(minutes: float) -> str:
     if minutes >= 120:
         return f"{format_number(round(minutes / 60, 1))} h"
     return f"{format_number(round(minutes))} min"
+
+
+# ------------------------------------------------------------------------------ team lists
+
+ALL_TEAMS = frozenset({"all", "every team", "all teams", "everyone"})
+_SEPARATORS = frozenset({",", ";", "&", "and", "+"})
+_QUOTED = re.compile(
+    "|".join(
+        (
+            r'"([^"]*)"',
+            r"“([^”]*)”",
+            r"„([^“”]*)[“”]",
+            r"«([^»]*)»",
+            r"‘([^’]*)’",
+            r"(?<!\w)'([^']*)'(?!\w)",  # 'Data team', not Bob's
+        )
+    )
+)
+_TOKEN = re.compile(r"[,;]|[^\s,;]+")
+_STRAY_QUOTES = '"“”„«»‘’'
+MAX_WORDS_IN_A_NAME = 12
+
+
+@dataclass(frozen=True, slots=True)
+class TeamList:
+    """A team list as typed, read against the workspace's team names."""
+
+    names: tuple[str, ...] = ()  # known teams, as the workspace spells them, in typed order
+    unknown: tuple[str, ...] = ()  # what matched no team, as typed
+    everyone: bool = False  # "all"
+    suggestions: tuple[tuple[str, str], ...] = ()  # (typed, closest known name)
+
+
+def _unescape(text: str) -> str:
+    """Slack sends ``&``, ``<`` and ``>`` in a command's text as entities."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _key(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", _unescape(text)).casefold().split())
+
+
+def _spans(text: str) -> list[tuple[str, str]]:
+    """(kind, text) tokens: ``quoted`` names, ``sep`` (a comma, "and", "&"…), ``word``."""
+    out: list[tuple[str, str]] = []
+    at = 0
+    for match in _QUOTED.finditer(text):
+        out += _words(text[at : match.start()])
+        quoted = next(g for g in match.groups() if g is not None)
+        out.append(("quoted", " ".join(quoted.split())))
+        at = match.end()
+    return out + _words(text[at:])
+
+
+def _words(text: str) -> list[tuple[str, str]]:
+    """Words and separators; a stray quote (one never closed) is dropped from its word."""
+    out: list[tuple[str, str]] = []
+    for token in _TOKEN.findall(text):
+        if token in (",", ";"):
+            out.append(("sep", token))
+        elif word := token.strip(_STRAY_QUOTES):
+            out.append(("word", word))
+    return out
+
+
+def read_team_list(text: str, known: Sequence[str]) -> TeamList:
+    """Read ``Payments Platform, Search and "Data & ML"`` as team names.
+
+    Names are matched against the workspace's ``known`` team names, longest first, case-
+    and width-insensitively, so a multi-word name needs no quotes; commas, semicolons,
+    "and", "&" and "+" separate names (unless they belong to a known name); quotes keep a
+    name together. Words that match no team are kept, as typed and grouped as they stood,
+    in ``unknown``, each with the closest known name when one is near. A known name
+    followed by words that make a near miss of a longer name (``Payments Platfrom`` when
+    there are teams "Payments" and "Payments Platform") counts as that near miss.
+    """
+    text = _unescape(text)
+    if _key(text) in ALL_TEAMS:
+        return TeamList(everyone=True)
+    by_key = {_key(n): n for n in known}
+    tokens = _spans(text)
+    names: list[str] = []
+    unknown: list[str] = []
+    pending: list[str] = []
+    last_match: str | None = None  # the name matched right before the pending words
+
+    def close_pending() -> None:
+        nonlocal last_match
+        if pending:
+            phrase = " ".join(pending)
+            if last_match is not None:
+                joined = f"{last_match} {phrase}"
+                near = closest(joined, known)
+                if near is not None and _key(near) != _key(last_match):
+                    names.pop()
+                    phrase = joined
+            unknown.append(phrase)
+            pending.clear()
+        last_match = None
+
+    i = 0
+    while i < len(tokens):
+        kind, token = tokens[i]
+        if kind == "quoted":
+            close_pending()
+            found = by_key.get(_key(token))
+            if found is not None:
+                names.append(found)
+            elif token:
+                unknown.append(token)
+            i += 1
+            continue
+        match = _longest_match(tokens, i, by_key)
+        if match is not None:
+            close_pending()
+            found, i = match
+            names.append(found)
+            last_match = found
+            continue
+        if kind == "sep" or token.casefold() in _SEPARATORS:
+            close_pending()
+        else:
+            pending.append(token)
+        i += 1
+    close_pending()
+    unique = tuple(dict.fromkeys(names))
+    typed = tuple(dict.fromkeys(unknown))
+    suggestions = tuple((t, near) for t in typed if (near := closest(t, list(known))) is not None)
+    return TeamList(names=unique, unknown=typed, suggestions=suggestions)
+
+
+def _longest_match(
+    tokens: Sequence[tuple[str, str]], start: int, by_key: Mapping[str, str]
+) -> tuple[str, int] | None:
+    """The longest run of tokens from ``start`` that spells a known name, and where it
+    ends; a name may hold separators ("Research and Development") but not quotes."""
+    end = start
+    words: list[str] = []
+    best: tuple[str, int] | None = None
+    while end < len(tokens) and end - start < MAX_WORDS_IN_A_NAME:
+        kind, token = tokens[end]
+        if kind == "quoted":
+            break
+        words.append(token)
+        end += 1
+        found = by_key.get(_key(" ".join(words).replace(" ,", ",").replace(" ;", ";")))
+        if found is not None:
+            best = (found, end)
+    return best

@@ -20,7 +20,9 @@ from conversations.model import (
     SERVERS,
     SERVICES,
     STRICT_SLA,
+    SWEET_SPOT,
     TARGET_FIT,
+    Comparison,
     Criterion,
     CriterionKind,
     Prerequisite,
@@ -34,15 +36,44 @@ from conversations.scoring import (
     choice_of,
     condition_holds,
     criterion_status,
+    exact_number_of,
     fact_status,
+    format_minutes,
     number_of,
     pays_off,
     score,
+    shown_answer,
     target_fits,
+    target_level,
 )
 from conversations.text import format_number, join_and, plural
 
 Answers = Mapping[str, str]
+
+
+STATUS_WORDS: dict[Status, str] = {
+    Status.MET: "done",
+    Status.PARTLY: "partly",
+    Status.NOT_MET: "not yet",
+    Status.UNKNOWN: "not answered",
+}
+
+# How a numeric criterion's answer reads in a sentence ("{}" is the answer as given).
+_MEASURES: dict[str, str] = {
+    "scripted.ops_80pct": "{} of routine operations scripted",
+    "iac.env_from_scratch_1h": "a fresh environment in {}",
+    "cd.deploy_under_10min": "deploys taking {}",
+    "selfheal.incidents_auto_80pct": "{} of incidents fixed with no one paged",
+}
+
+
+def bar_text(c: Criterion) -> str:
+    """A numeric criterion's bar, in words: ``"80%"``, ``"under 1 hour"``."""
+    assert c.threshold is not None
+    if c.kind is CriterionKind.PERCENT:
+        at = f"{format_number(c.threshold)}%"
+        return at if c.comparison is Comparison.AT_LEAST else f"over {at}"
+    return f"under {format_minutes(c.threshold)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +82,8 @@ class CriterionProgress:
 
     criterion: Criterion
     status: Status
-    value: float | None  # the number answered, for percent and minute criteria
+    value: float | None  # the number the person gave (None for a range they picked)
+    shown: str | None = None  # the answer as they gave it: "50–79%", "65%", "2 hours"
 
     @property
     def label(self) -> str:
@@ -59,16 +91,21 @@ class CriterionProgress:
 
     @property
     def detail(self) -> str:
-        """A few words on the team's status: ``"25 min today"``, ``"partly"``, ``"not yet"``."""
-        if self.value is not None:
-            unit = "%" if self.criterion.kind is CriterionKind.PERCENT else " min"
-            return f"{format_number(self.value)}{unit} today"
-        return {
-            Status.MET: "done",
-            Status.PARTLY: "partly",
-            Status.NOT_MET: "not yet",
-            Status.UNKNOWN: "not answered",
-        }[self.status]
+        """The team's status in words, with its answer when it is a number: ``"not yet:
+        50–79% today"``, ``"done: 25 min today"``, ``"partly"``, ``"not answered"``."""
+        word = STATUS_WORDS[self.status]
+        if self.shown is None or not self.criterion.is_numeric:
+            return word
+        return f"{word}: {self.shown} today"
+
+    @property
+    def measure(self) -> str | None:
+        """The answer in a sentence with its bar: "50–79% of routine operations scripted
+        (the bar is 80%)"; None for a yes/no criterion or no answer."""
+        if self.shown is None or self.criterion.id not in _MEASURES:
+            return None
+        said = _MEASURES[self.criterion.id].format(self.shown)
+        return f"{said} (the bar is {bar_text(self.criterion)})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +130,8 @@ class Explanation:
     unknown_prerequisites: tuple[Prerequisite, ...]  # not answered (yet)
     met_above: tuple[Criterion, ...]  # practices from beyond the next step (not counted)
     summary: str  # 2-3 lines of plain text
+    target: int | None = None  # the level the team aims for, when above where it is
+    target_note: str = ""  # for a target of 4 or 5: where the sweet spot is, and the fit
 
     @property
     def at_top(self) -> bool:
@@ -100,9 +139,10 @@ class Explanation:
 
 
 def progress(c: Criterion, answers: Answers) -> CriterionProgress:
-    status = criterion_status(c, answers.get(c.id))
-    value = number_of(c.id, answers) if c.is_numeric else None
-    return CriterionProgress(c, status, value)
+    raw = answers.get(c.id)
+    status = criterion_status(c, raw)
+    value = exact_number_of(c.id, answers) if c.is_numeric else None
+    return CriterionProgress(c, status, value, shown_answer(c.id, raw))
 
 
 def _lower_first(text: str) -> str:
@@ -122,13 +162,25 @@ def fact_phrase(fact_id: str, answers: Answers) -> str | None:
     number = number_of(fact_id, answers)
     if number is None:
         return None
+    noun = {
+        ENGINEERS: "engineer",
+        ENVIRONMENTS: "environment",
+        SERVICES: "service",
+        SERVERS: "server",
+    }.get(fact_id, "")
+    if exact_number_of(fact_id, answers) is None:  # a range they picked: say the range
+        shown = shown_answer(fact_id, answers.get(fact_id))
+        if fact_id == DEPLOYS_PER_DAY:
+            return f"you deploy {shown} times a day"
+        if fact_id == ENGINEERS:
+            return f"{shown} engineers work on it"
+        return f"you run {shown} {noun}s"
     if fact_id == DEPLOYS_PER_DAY:
         if number == 1:
             return "you deploy once a day"
         return f"you deploy {format_number(number)} times a day"
     if fact_id == ENGINEERS:
         return f"{plural(number, 'engineer')} work on it"
-    noun = {ENVIRONMENTS: "environment", SERVICES: "service", SERVERS: "server"}[fact_id]
     return f"you run {plural(number, noun)}"
 
 
@@ -209,6 +261,7 @@ def explain(answers: Answers) -> Explanation:
     """Explain a team's level from its answers (question id -> raw answer)."""
     level = score(answers)
     name = level_name(level)
+    target = target_level(answers)
     in_place = _in_place(level, answers)
     met_above = tuple(
         c
@@ -242,9 +295,7 @@ def explain(answers: Answers) -> Explanation:
     missing = tuple(p for p, s in prereq_status if s in (Status.NOT_MET, Status.PARTLY))
     unknown = tuple(p for p, s in prereq_status if s is Status.UNKNOWN)
 
-    first = "You're at Level 0, Manual: most work still runs by hand."
-    if level > 0:
-        first = f"You're at Level {level}, {name}."
+    first = _where_you_are(level, name, step.into, criteria, answers)
     open_checks = (
         f"{len(blockers)} of {len(criteria)} checks still open, starting with "
         f"{_lower_first(blockers[0].label)}"
@@ -267,4 +318,64 @@ def explain(answers: Answers) -> Explanation:
         unknown_prerequisites=unknown,
         met_above=met_above,
         summary=summary,
+        target=target if target is not None and target > level else None,
+        target_note=_target_note(level, target, answers),
+    )
+
+
+def _where_you_are(
+    level: int, name: str, into: int, criteria: tuple[CriterionProgress, ...], answers: Answers
+) -> str:
+    """The first line: the level, and how far into the next one the team has got. A team
+    with half its operations scripted is on its way, not "doing everything by hand"."""
+    done = [p for p in criteria if p.status is Status.MET]
+    partly = [p for p in criteria if p.status is Status.PARTLY]
+    measures = [m for p in criteria if p.status is not Status.MET and (m := p.measure)]
+    shares = [
+        number
+        for p in criteria
+        if p.criterion.kind is CriterionKind.PERCENT
+        and (number := number_of(p.criterion.id, answers)) is not None
+    ]
+    if done or partly or any(share >= HALF for share in shares):
+        bits = [*measures]
+        if done:
+            bits.append(f"{len(done)} of {len(criteria)} checks done")
+        if partly:
+            bits.append(f"{plural(len(partly), 'check')} partly done")
+        return f"You're at Level {level}, {name}, and on the way to Level {into}: {join_and(bits)}."
+    if level == 0 and shares:
+        return f"You're at Level 0, {name}: most of the work is still done by hand."
+    return f"You're at Level {level}, {name}."
+
+
+HALF = 50  # a share of half or more is real progress towards an 80% bar
+
+
+def _target_note(level: int, target: int | None, answers: Answers) -> str:
+    """For a target of 4 or 5 above the team's level: where most teams do best, and
+    whether the team's own scale justifies going further."""
+    if target is None or target <= level or target not in TARGET_FIT:
+        return ""
+    low, high = SWEET_SPOT
+    spot = f"Levels {low}–{high} give most organisations the best return on automation"
+    rule = TARGET_FIT[target]
+    fits = target_fits(target, answers)
+    facts = _facts(rule, answers)
+    if fits is False:
+        better = max(low, min(high, target - 1))
+        return (
+            f"{spot}. Level {target} only pays its way with {rule.text}; "
+            f"{join_and(facts)}, so level {better} is the better aim at your size."
+        )
+    if fits is None:
+        return (
+            f"{spot}. Whether level {target} pays its way for you depends on {rule.text}; "
+            "tell me those numbers next time and I'll say."
+        )
+    if target <= high:
+        return f"{spot}, so level {target} is a sound aim: {join_and(facts)}."
+    return (
+        f"{spot}. At your size ({join_and(facts)}) level {target} can pay its way; build it "
+        "where incidents cost you most, and keep the rest at level 4."
     )

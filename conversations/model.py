@@ -117,6 +117,7 @@ class Section(StrEnum):
     """Which part of the check-in a question belongs to (for headings in the UI)."""
 
     CRITERIA = "criteria"
+    GOAL = "goal"  # the level the team aims for
     CONTEXT = "context"
     PREREQUISITES = "prerequisites"
     CULTURE = "culture"
@@ -124,10 +125,31 @@ class Section(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class AnswerOption:
-    """One button: what it says and the answer it carries (the button ``value``)."""
+    """One button: what it says and the answer it carries (the button ``value``).
+
+    A range button ("50–79%") carries a representative number as its value (a contract,
+    DESIGN.md) and names its range in ``band``: ``"<50"`` (under 50), ``"50-79"`` (50 to
+    79), ``"80+"`` (80 or more), ``">50"`` (more than 50). The check-in stores the band,
+    not the number, so nobody is later told "65%" after choosing "50–79%".
+    """
 
     label: str
     value: str
+    band: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Bounds:
+    """The numbers a numeric question takes: anything outside is refused, kindly."""
+
+    low: float
+    high: float
+    whole: bool = False  # people and machines come in whole numbers
+    low_open: bool = False  # ``low`` itself is out (a deploy can't take 0 minutes)
+
+    def holds(self, number: float) -> bool:
+        above = number > self.low if self.low_open else number >= self.low
+        return above and number <= self.high and (not self.whole or number == int(number))
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +161,7 @@ class Question:
     hint: str  # for typed answers: what to type, with an example
     section: Section
     step: int | None = None  # the step (into N) a criterion or prerequisite belongs to
+    bounds: Bounds | None = None  # for numeric questions: what a sane answer is
 
     @property
     def accepts_typing(self) -> bool:
@@ -156,6 +179,7 @@ _EXAMPLE = re.compile(r"e\.g\. ([^\s)]+)")
 
 
 SKIP = AnswerOption("Skip", "skip")
+NOT_SURE = AnswerOption("Not sure", "skip")
 YES_NO_OPTIONS: tuple[AnswerOption, ...] = (
     AnswerOption("Yes", "yes"),
     AnswerOption("No", "no"),
@@ -163,19 +187,26 @@ YES_NO_OPTIONS: tuple[AnswerOption, ...] = (
     SKIP,
 )
 PERCENT_OPTIONS: tuple[AnswerOption, ...] = (
-    AnswerOption("under 50%", "30"),
-    AnswerOption("50–79%", "65"),
-    AnswerOption("80% or more", "90"),
+    AnswerOption("under 50%", "30", "<50"),
+    AnswerOption("50–79%", "65", "50-79"),
+    AnswerOption("80% or more", "90", "80+"),
     SKIP,
 )
-LEVEL_OPTIONS: tuple[AnswerOption, ...] = (
-    *(AnswerOption(f"Level {n}", str(n)) for n in range(MIN_LEVEL, MAX_LEVEL + 1)),
-    AnswerOption("Not sure", "skip"),
-)
 
 
-def _opts(*pairs: tuple[str, str]) -> tuple[AnswerOption, ...]:
-    return (*(AnswerOption(label, value) for label, value in pairs), SKIP)
+def level_options(above: int | None = None) -> tuple[AnswerOption, ...]:
+    """Buttons for the target level: every level above ``above`` (all of 1..5 when the
+    current level is not known), then "Not sure". A target is where you are going, so
+    it is never the level you are at or one below it."""
+    first = MIN_LEVEL + 1 if above is None else above + 1
+    return (*(AnswerOption(f"Level {n}", str(n)) for n in range(first, MAX_LEVEL + 1)), NOT_SURE)
+
+
+LEVEL_OPTIONS = level_options()
+
+
+def _opts(*bands: tuple[str, str, str]) -> tuple[AnswerOption, ...]:
+    return (*(AnswerOption(label, value, band) for label, value, band in bands), SKIP)
 
 
 # ---------------------------------------------------------------------------
@@ -430,10 +461,12 @@ CULTURE: tuple[CultureFact, ...] = (
 CULTURE_IDS: tuple[str, ...] = tuple(c.id for c in CULTURE)
 
 # A fact the team has already shown through a met criterion is not asked again: a team
-# whose scripts live in version control uses version control; one that ships to production
-# with no sign-off trusts its automation. An explicit answer always wins over this.
+# whose scripts live in version control uses version control; one whose infrastructure is
+# all declared in code has its picture of what runs where written down; one that ships to
+# production with no sign-off trusts its automation. An explicit answer always wins.
 IMPLIED_BY: dict[str, str] = {
     "prereq.version_control": "scripted.in_version_control",
+    "prereq.infra_understanding": "iac.all_infra_as_code",
     "prereq.feature_flags": "cdeploy.flags_control_releases",
     "prereq.metrics_monitoring": "cdeploy.auto_rollback_on_errors",
     TRUSTS_AUTOMATION: "cdeploy.prod_without_approval",
@@ -494,8 +527,28 @@ SWEET_SPOT: tuple[int, int] = (3, 4)
 # The questions themselves
 # ---------------------------------------------------------------------------
 
-_MINUTES_ENV = _opts(("under 1 hour", "30"), ("1–8 hours", "240"), ("a day or more", "1440"))
-_MINUTES_DEPLOY = _opts(("under 10 min", "5"), ("10–30 min", "20"), ("over 30 min", "60"))
+_MINUTES_ENV = _opts(
+    ("under 1 hour", "30", "<60"),
+    ("1–8 hours", "240", "60-480"),
+    ("a day or more", "1440", "1440+"),
+)
+_MINUTES_DEPLOY = _opts(
+    ("under 10 min", "5", "<10"), ("10–30 min", "20", "10-30"), ("over 30 min", "60", ">30")
+)
+
+# What a sane answer is. Past these, someone mistyped (or is testing us): we say the range
+# and ask again rather than store a billion minutes.
+HOUR, DAY = 60, 24 * 60
+PERCENT_BOUNDS = Bounds(0, 100)
+BOUNDS: dict[str, Bounds] = {
+    "iac.env_from_scratch_1h": Bounds(0, 90 * DAY, low_open=True),
+    "cd.deploy_under_10min": Bounds(0, 7 * DAY, low_open=True),
+    ENGINEERS: Bounds(1, 10_000, whole=True),
+    ENVIRONMENTS: Bounds(1, 1_000, whole=True),
+    SERVICES: Bounds(0, 100_000, whole=True),
+    DEPLOYS_PER_DAY: Bounds(0, 100_000),
+    SERVERS: Bounds(0, 10_000_000, whole=True),
+}
 
 _CRITERION_PROMPTS: dict[str, tuple[str, str]] = {
     # id: (prompt, hint)
@@ -515,7 +568,7 @@ _CRITERION_PROMPTS: dict[str, tuple[str, str]] = {
     ),
     "iac.env_from_scratch_1h": (
         "How long does it take to build a complete environment from nothing?",
-        "Type minutes, e.g. 45 (or 2h)",
+        "Type how long, e.g. 45 (minutes), 2h or 3 days",
     ),
     "iac.no_manual_changes": (
         "Does every infrastructure change go through code, with no console clicks or SSH fixes?",
@@ -523,7 +576,7 @@ _CRITERION_PROMPTS: dict[str, tuple[str, str]] = {
     ),
     "cd.deploy_under_10min": (
         "From pressing deploy to running in production, how long does a typical deploy take?",
-        "Type minutes, e.g. 8",
+        "Type how long, e.g. 8 (minutes) or 1h",
     ),
     "cd.automated_rollback": (
         "If a deploy goes wrong, does it roll back automatically, and have you seen that work?",
@@ -591,11 +644,27 @@ def _criterion_question(c: Criterion) -> Question:
     prompt, hint = _CRITERION_PROMPTS[c.id]
     if c.kind is CriterionKind.PERCENT:
         return Question(
-            c.id, prompt, QuestionKind.PERCENT, PERCENT_OPTIONS, hint, Section.CRITERIA, c.step
+            c.id,
+            prompt,
+            QuestionKind.PERCENT,
+            PERCENT_OPTIONS,
+            hint,
+            Section.CRITERIA,
+            c.step,
+            PERCENT_BOUNDS,
         )
     if c.kind is CriterionKind.MINUTES:
         options = _MINUTES_ENV if c.id == "iac.env_from_scratch_1h" else _MINUTES_DEPLOY
-        return Question(c.id, prompt, QuestionKind.MINUTES, options, hint, Section.CRITERIA, c.step)
+        return Question(
+            c.id,
+            prompt,
+            QuestionKind.MINUTES,
+            options,
+            hint,
+            Section.CRITERIA,
+            c.step,
+            BOUNDS[c.id],
+        )
     return Question(c.id, prompt, QuestionKind.YES_NO, YES_NO_OPTIONS, "", Section.CRITERIA, c.step)
 
 
@@ -604,38 +673,47 @@ _CONTEXT_QUESTIONS: tuple[Question, ...] = (
         ENGINEERS,
         "How many engineers work on this system?",
         QuestionKind.COUNT,
-        _opts(("1–5", "3"), ("6–15", "10"), ("16–50", "30"), ("more than 50", "80")),
+        _opts(
+            ("1–5", "3", "1-5"),
+            ("6–15", "10", "6-15"),
+            ("16–50", "30", "16-50"),
+            ("more than 50", "80", ">50"),
+        ),
         "Type a number, e.g. 8",
         Section.CONTEXT,
+        bounds=BOUNDS[ENGINEERS],
     ),
     Question(
         ENVIRONMENTS,
         "How many environments do you run (dev, staging, production…)?",
         QuestionKind.COUNT,
-        _opts(("1–3", "2"), ("4–6", "5"), ("7 or more", "10")),
+        _opts(("1–3", "2", "1-3"), ("4–6", "5", "4-6"), ("7 or more", "10", "7+")),
         "Type a number, e.g. 3",
         Section.CONTEXT,
+        bounds=BOUNDS[ENVIRONMENTS],
     ),
     Question(
         SERVICES,
         "How many separately deployed services do you run?",
         QuestionKind.COUNT,
-        _opts(("1–10", "5"), ("11–50", "25"), ("more than 50", "100")),
+        _opts(("1–10", "5", "1-10"), ("11–50", "25", "11-50"), ("more than 50", "100", ">50")),
         "Type a number, e.g. 12",
         Section.CONTEXT,
+        bounds=BOUNDS[SERVICES],
     ),
     Question(
         DEPLOYS_PER_DAY,
         "On a typical working day, how many production deploys do you do?",
         QuestionKind.COUNT,
         _opts(
-            ("fewer than 2", "1"),
-            ("2–50", "10"),
-            ("51–200", "100"),
-            ("more than 200", "300"),
+            ("fewer than 2", "1", "<2"),
+            ("2–50", "10", "2-50"),
+            ("51–200", "100", "51-200"),
+            ("more than 200", "300", ">200"),
         ),
         "Type a number, e.g. 4 (0.2 means about once a week)",
         Section.CONTEXT,
+        bounds=BOUNDS[DEPLOYS_PER_DAY],
     ),
     Question(
         NEEDS_24X7,
@@ -657,23 +735,39 @@ _CONTEXT_QUESTIONS: tuple[Question, ...] = (
         SERVERS,
         "Roughly how many servers or instances do you run?",
         QuestionKind.COUNT,
-        _opts(("fewer than 100", "30"), ("100–999", "300"), ("1,000 or more", "2000")),
+        _opts(
+            ("fewer than 100", "30", "<100"),
+            ("100–999", "300", "100-999"),
+            ("1,000 or more", "2000", "1000+"),
+        ),
         "Type a number, e.g. 250",
         Section.CONTEXT,
-    ),
-    Question(
-        TARGET_LEVEL,
-        "Which level are you aiming to reach next?",
-        QuestionKind.LEVEL,
-        LEVEL_OPTIONS,
-        "Type a level from 0 to 5, e.g. 3",
-        Section.CONTEXT,
+        bounds=BOUNDS[SERVERS],
     ),
 )
+
+_TARGET_PROMPT = "Which level is the team aiming to reach?"
+
+
+def target_question(level: int | None = None) -> Question:
+    """The target-level question for a team at ``level``: only levels above it are offered
+    (block id and button values stay the contract's: the question id, the level numbers)."""
+    first = MIN_LEVEL + 1 if level is None else level + 1
+    example = min(first + 1, MAX_LEVEL)
+    return Question(
+        TARGET_LEVEL,
+        _TARGET_PROMPT,
+        QuestionKind.LEVEL,
+        level_options(level),
+        f"Type a level from {first} to {MAX_LEVEL}, e.g. {example}",
+        Section.GOAL,
+    )
+
 
 QUESTIONS: dict[str, Question] = {
     **{c.id: _criterion_question(c) for c in CRITERIA},
     **{q.id: q for q in _CONTEXT_QUESTIONS},
+    TARGET_LEVEL: target_question(),
     **{
         p.id: Question(
             p.id,

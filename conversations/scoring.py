@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 
 from conversations.model import (
     ADVANCE_RULES,
@@ -22,6 +23,7 @@ from conversations.model import (
     STEPS,
     TARGET_FIT,
     TARGET_LEVEL,
+    AnswerOption,
     Comparison,
     Condition,
     Criterion,
@@ -31,6 +33,7 @@ from conversations.model import (
     criterion,
     question,
 )
+from conversations.text import format_number, plural
 
 Answers = Mapping[str, str]
 
@@ -54,13 +57,19 @@ class Status(StrEnum):
 @dataclass(frozen=True, slots=True)
 class ParsedAnswer:
     question_id: str
-    value: str  # canonical form to store: "yes", "partly", "skip", "85", "7.5"
+    value: str  # canonical form to store: "yes", "partly", "skip", "85", "7.5", or a band
     choice: Choice | None  # set for yes/no answers and for "skip"
-    number: float | None  # set for numeric and level answers
+    number: float | None  # set for numeric and level answers (a band: its button's number)
+    option: AnswerOption | None = None  # the range button a band answer ("50-79") stands for
 
     @property
     def skipped(self) -> bool:
         return self.choice is Choice.SKIP
+
+    @property
+    def exact(self) -> bool:
+        """A number the person gave, not a range they picked."""
+        return self.number is not None and self.option is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,15 +101,39 @@ _SKIP = {
 }
 _NONE = {"none", "zero", "nothing"}
 
-_NUMBER = re.compile(
-    r"""^(?P<sign>[+-])?
-        (?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)
-        \s*(?P<unit>.*)$""",
-    re.VERBOSE,
-)
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
+_NUMBER = re.compile(rf"^(?P<sign>[+-])?(?P<num>{_NUM})\s*(?P<unit>.*)$")
 _PERCENT_UNITS = {"", "%", "percent", "pct", "per cent"}
-_MINUTE_UNITS = {"", "m", "min", "mins", "minute", "minutes"}
-_HOUR_UNITS = {"h", "hr", "hrs", "hour", "hours"}
+# A duration's units, in minutes; a bare number is minutes.
+_DURATION_UNITS: dict[str, Decimal] = {
+    **dict.fromkeys(("s", "sec", "secs", "second", "seconds"), Decimal(1) / 60),
+    **dict.fromkeys(("", "m", "min", "mins", "minute", "minutes"), Decimal(1)),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), Decimal(60)),
+    **dict.fromkeys(("d", "day", "days"), Decimal(60 * 24)),
+    **dict.fromkeys(("w", "wk", "wks", "week", "weeks"), Decimal(60 * 24 * 7)),
+}
+_DURATION_PART = re.compile(rf"(?P<num>{_NUM})\s*(?P<unit>[a-z]*)\s*(?:,|and)?\s*")
+_DURATION_WORDS = {
+    "a minute": Decimal(1),
+    "half an hour": Decimal(30),
+    "an hour": Decimal(60),
+    "an hour and a half": Decimal(90),
+    "a couple of hours": Decimal(120),
+    "half a day": Decimal(60 * 12),
+    "a day": Decimal(60 * 24),
+    "a week": Decimal(60 * 24 * 7),
+}
+# Hedges people put around a number: "about 60%", "~60", "60ish", "roughly 2h".
+_HEDGE_BEFORE = re.compile(
+    r"^(?:about|around|roughly|approximately|approx|circa|ca\.?|~|maybe|probably|"
+    r"something like|somewhere around|give or take)\s*"
+)
+_HEDGE_AFTER = re.compile(r"\s*(?:-?ish|or so|give or take|roughly|approx|tops)$")
+# Ranges, as on the buttons: "50-79%", "10 to 30 min", "under 10 min", "80% or more".
+_BELOW = re.compile(r"^(?:under|less than|fewer than|below|<)\s*(?P<x>.+)$")
+_ABOVE = re.compile(r"^(?:over|more than|above|>)\s*(?P<x>.+)$")
+_AT_LEAST = re.compile(r"^(?:at least|>=)\s*(?P<x>.+)$|^(?P<y>.+?)\s*(?:\+|or more|and up)$")
+_BETWEEN = re.compile(r"^(?:between\s+)?(?P<x>.+?)\s*(?:-|–|—|to|and)\s*(?P<y>.+)$")
 _LEVEL = re.compile(r"^(?:level|lvl|l)?\s*(?P<n>\d+)$")
 _MAX_INPUT = 60
 
@@ -123,10 +156,26 @@ def parse_answer(q: Question | str, raw: str) -> ParsedAnswer | AnswerError:
     """Read one answer for question ``q`` (a Question or its id).
 
     Returns a :class:`ParsedAnswer` with a canonical ``value`` to store, or an
-    :class:`AnswerError` whose message tells the person what to type instead.
+    :class:`AnswerError` whose message tells the person what to type instead. Numbers are
+    read the way people type them ("about 60%", "2h", "3 days", "1,200") and refused,
+    with the range that would do, when they cannot be right (a share over 100%, a billion
+    minutes, half an engineer). A range that one of the question's buttons offers
+    ("50-79%", "under 10 min") is that button's answer: its band is stored.
     """
     if isinstance(q, str):
-        q = question(q)
+        return _parse_for_id(q, raw)
+    if q is question(q.id):
+        return _parse_for_id(q.id, raw)
+    return _parse(q, raw)
+
+
+@lru_cache(maxsize=8192)
+def _parse_for_id(qid: str, raw: str) -> ParsedAnswer | AnswerError:
+    """:func:`parse_answer`, remembered: the flow reads the same few answers many times."""
+    return _parse(question(qid), raw)
+
+
+def _parse(q: Question, raw: str) -> ParsedAnswer | AnswerError:
     text = _clean(raw)
     if text in _SKIP:
         return ParsedAnswer(q.id, Choice.SKIP.value, Choice.SKIP, None)
@@ -137,6 +186,17 @@ def parse_answer(q: Question | str, raw: str) -> ParsedAnswer | AnswerError:
     if q.kind is QuestionKind.LEVEL:
         return _parse_level(q, text)
     return _parse_number(q, text)
+
+
+def button_answer(q: Question | str, value: str) -> str:
+    """What a click on the button carrying ``value`` answers: its band for a range button
+    (``"65"`` on "50–79%" answers ``"50-79"``), else the value itself."""
+    if isinstance(q, str):
+        q = question(q)
+    for option in q.options:
+        if option.value == value and option.band is not None:
+            return option.band
+    return value
 
 
 def _parse_yes_no(q: Question, text: str) -> ParsedAnswer | AnswerError:
@@ -151,38 +211,160 @@ def _parse_level(q: Question, text: str) -> ParsedAnswer | AnswerError:
     if match and 0 <= int(match.group("n")) <= 5:
         n = int(match.group("n"))
         return ParsedAnswer(q.id, str(n), None, float(n))
-    return _error(q, "Levels run from 0 to 5. Type one of those, like 3, or pick a button.")
+    return _error(
+        q, f"Levels run from 0 to 5. Type one of those, like {q.example}, or pick a button."
+    )
+
+
+def _what(q: Question) -> str:
+    """What to type instead, with the range that will do and an example."""
+    b = q.bounds
+    if q.kind is QuestionKind.PERCENT:
+        return f"a percentage from 0 to 100, like {q.example}"
+    if q.kind is QuestionKind.MINUTES:
+        longest = f" up to {format_minutes(b.high)}" if b else ""
+        return f"how long it takes{longest}, like {q.example} (minutes; 2h or 3 days work too)"
+    if b is None:
+        return f"a plain number, like {q.example}"
+    kind = "a whole number" if b.whole else "a number"
+    return f"{kind} from {format_number(b.low)} to {format_number(b.high)}, like {q.example}"
+
+
+def format_minutes(minutes: float) -> str:
+    """``45 -> "45 min"``, ``120 -> "2 hours"``, ``4320 -> "3 days"``, ``90 -> "90 min"``."""
+    for size, one, many in ((60 * 24 * 7, "week", "weeks"), (60 * 24, "day", "days")):
+        if minutes >= size and minutes % size == 0:
+            return plural(minutes / size, one, many)
+    if minutes >= 60 and minutes % 60 == 0:
+        return plural(minutes / 60, "hour")
+    return f"{format_number(minutes)} min"
+
+
+def _quantity(q: Question, text: str) -> Decimal | None:
+    """One amount in the question's unit (minutes for a time), or None if unreadable."""
+    if q.kind is QuestionKind.MINUTES:
+        return _duration(text)
+    match = _NUMBER.match(text)
+    if match is None or match.group("sign") == "-":
+        return None
+    unit = match.group("unit").strip()
+    if q.kind is QuestionKind.PERCENT and unit not in _PERCENT_UNITS:
+        return None
+    if q.kind is QuestionKind.COUNT and unit and not re.fullmatch(r"[a-z /]+", unit):
+        return None
+    return Decimal(match.group("num").replace(",", ""))
+
+
+def _duration(text: str) -> Decimal | None:
+    """``"2h" -> 120``, ``"1h30" -> 90``, ``"1 hour 15 minutes" -> 75``, ``"3 days"``."""
+    if text in _DURATION_WORDS:
+        return _DURATION_WORDS[text]
+    total, at, parts = Decimal(0), 0, 0
+    while at < len(text):
+        match = _DURATION_PART.match(text, at)
+        if match is None or match.end() == at:
+            return None
+        unit = match.group("unit")
+        if unit not in _DURATION_UNITS:
+            return None
+        total += Decimal(match.group("num").replace(",", "")) * _DURATION_UNITS[unit]
+        at, parts = match.end(), parts + 1
+    return total if parts else None
+
+
+def _band(q: Question, text: str) -> AnswerOption | None:
+    """The range button whose range ``text`` names ("50-79%", "under 10 min"), if any."""
+    bands = {o.band: o for o in q.options if o.band}
+    if not bands:
+        return None
+    candidates: list[str] = []
+    if match := _AT_LEAST.match(text):
+        x = _quantity(q, match.group("x") or match.group("y"))
+        candidates.append(f"{_canonical_number(x)}+" if x is not None else "")
+    for pattern, form in ((_BELOW, "<{}"), (_ABOVE, ">{}")):
+        if match := pattern.match(text):
+            x = _quantity(q, match.group("x"))
+            candidates.append(form.format(_canonical_number(x)) if x is not None else "")
+    if match := _BETWEEN.match(text):
+        x_text, y_text = match.group("x"), match.group("y")
+        y = _quantity(q, y_text)
+        x = _quantity(q, x_text)
+        if y is not None and q.kind is QuestionKind.MINUTES:
+            # "1-8 hours": the unit after the second number is the first one's too.
+            unit = _DURATION_PART.fullmatch(y_text)
+            bare = _NUMBER.fullmatch(x_text)
+            if unit and bare and not bare.group("unit"):
+                x = _quantity(q, f"{x_text} {unit.group('unit')}")
+        if x is not None and y is not None:
+            candidates.append(f"{_canonical_number(x)}-{_canonical_number(y)}")
+    return next((bands[c] for c in candidates if c in bands), None)
 
 
 def _parse_number(q: Question, text: str) -> ParsedAnswer | AnswerError:
+    what = _what(q)
+    text = _HEDGE_AFTER.sub("", _HEDGE_BEFORE.sub("", text)).strip()
     if text in _NONE and q.kind is not QuestionKind.MINUTES:
-        return ParsedAnswer(q.id, "0", None, 0.0)
-    what = {
-        QuestionKind.PERCENT: f"a percentage from 0 to 100, like {q.example}",
-        QuestionKind.MINUTES: f"a time in minutes, like {q.example} (2h works too)",
-        QuestionKind.COUNT: f"a plain number, like {q.example}",
-    }[q.kind]
-    match = _NUMBER.match(text)
-    if match is None:
-        return _error(q, f"I couldn't read that as a number. Type {what}, or pick a button.")
-    number = Decimal(match.group("num").replace(",", ""))
-    unit = match.group("unit").strip()
-    if match.group("sign") == "-" and number != 0:
-        return _error(q, f"That can't be negative. Type {what}.")
-    if q.kind is QuestionKind.PERCENT:
-        if unit not in _PERCENT_UNITS:
+        text = "0"
+    option = _band(q, text)
+    if option is not None and option.band is not None:
+        return ParsedAnswer(q.id, option.band, None, float(option.value), option)
+    if text.startswith("-"):
+        magnitude = _quantity(q, text[1:].strip())
+        if magnitude is not None and magnitude != 0:
+            return _error(q, f"That can't be negative. Type {what}.")
+        if magnitude == 0:
+            text = text[1:].strip()  # minus nothing is nothing
+    number = _quantity(q, text)
+    if number is None:
+        if q.kind is QuestionKind.PERCENT and _NUMBER.match(text):
             return _error(q, f"That doesn't look like a percentage. Type {what}.")
-        if number > 100:
-            return _error(q, f"A share can't go past 100%. Type {what}.")
-    elif q.kind is QuestionKind.MINUTES:
-        if unit in _HOUR_UNITS:
-            number *= 60
-        elif unit not in _MINUTE_UNITS:
+        if q.kind is QuestionKind.MINUTES and _NUMBER.match(text):
             return _error(q, f"I couldn't tell the unit. Type {what}.")
-    elif unit and not re.fullmatch(r"[a-z /]+", unit):
-        return _error(q, f"I couldn't read that as a number. Type {what}.")
-    value = _canonical_number(number)
-    return ParsedAnswer(q.id, value, None, float(value))
+        return _error(q, f"I couldn't read that as a number. Type {what}, or pick a button.")
+    value = float(number)
+    bounds = q.bounds
+    if bounds is not None and not bounds.holds(value):
+        if q.kind is QuestionKind.PERCENT and value > bounds.high:
+            return _error(q, f"A share can't go past 100%. Type {what}.")
+        if value > bounds.high:
+            return _error(q, f"That's more than I can believe here. Type {what}.")
+        if bounds.whole and value != int(value) and value >= bounds.low:
+            return _error(q, f"That needs a whole number. Type {what}.")
+        return _error(q, f"That's too low to be right here. Type {what}.")
+    canonical = _canonical_number(number)
+    return ParsedAnswer(q.id, canonical, None, float(canonical))
+
+
+# --- a time of day ----------------------------------------------------------------------
+
+_CLOCK = re.compile(r"^(?P<h>\d{1,2})(?:[:.h](?P<m>\d{2}))?\s*(?P<half>a\.?m\.?|p\.?m\.?|h)?$")
+
+
+def parse_time_of_day(text: str) -> tuple[int, int] | None:
+    """A time of day as people type it, as ``(hour, minute)`` on a 24-hour clock, or None.
+
+    ``"16:00"``, ``"9:30"``, ``"4pm"``, ``"4:30 pm"``, ``"4.30pm"``, ``"16h"``, ``"16h30"``,
+    ``"noon"``, ``"midnight"``. A bare hour with no am/pm (``"4"``) is too ambiguous: None.
+    """
+    text = " ".join(text.strip().lower().split())
+    if text in ("noon", "midday", "12 noon"):
+        return 12, 0
+    if text == "midnight":
+        return 0, 0
+    match = _CLOCK.match(text)
+    if match is None:
+        return None
+    hour, minute = int(match.group("h")), int(match.group("m") or 0)
+    half = (match.group("half") or "").replace(".", "")
+    if not half and match.group("m") is None:
+        return None  # "4": four in the morning or the afternoon?
+    if half in ("am", "pm"):
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    if not (0 <= hour <= 23 and 0 <= minute <= 59):
+        return None
+    return hour, minute
 
 
 def _read(qid: str, raw: str | None) -> ParsedAnswer | None:
@@ -198,6 +380,36 @@ def number_of(qid: str, answers: Answers) -> float | None:
     """The number answered to a numeric question, or None when unknown."""
     parsed = _read(qid, answers.get(qid))
     return parsed.number if parsed else None
+
+
+def exact_number_of(qid: str, answers: Answers) -> float | None:
+    """The number answered, only when the person gave one (not a range button's)."""
+    parsed = _read(qid, answers.get(qid))
+    return parsed.number if parsed and parsed.exact else None
+
+
+def shown_answer(q: Question | str, raw: str | None) -> str | None:
+    """How an answer reads back to people, or None when unknown (skipped, missing).
+
+    The label of the range they picked ("50–79%"), or what they gave, in its unit
+    ("65%", "2 hours", "12", "Level 3", "yes"): never a number we made up.
+    """
+    if isinstance(q, str):
+        q = question(q)
+    parsed = _read(q.id, raw)
+    if parsed is None:
+        return None
+    if parsed.option is not None:
+        return parsed.option.label
+    if parsed.number is None:
+        return parsed.value
+    if q.kind is QuestionKind.PERCENT:
+        return f"{format_number(parsed.number)}%"
+    if q.kind is QuestionKind.MINUTES:
+        return format_minutes(parsed.number)
+    if q.kind is QuestionKind.LEVEL:
+        return f"Level {format_number(parsed.number)}"
+    return format_number(parsed.number)
 
 
 def choice_of(qid: str, answers: Answers) -> Choice | None:

@@ -87,6 +87,7 @@ def closest(word: str, choices: Sequence[str], *, cutoff: float = 0.6) -> str | 
     Case- and width-insensitive: ``Rmove`` → ``remove``, ``paymnts platform`` →
     ``Payments Platform``.
     """
+
     def key(text: str) -> str:
         return unicodedata.normalize("NFKC", text).casefold().strip()
 

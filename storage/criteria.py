@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from conversations.board import BoardChange, BoardEntry
+from conversations.runbook.coverage import SCRIPTED_CRITERION, Coverage, RunbookEvidence
 from conversations.scoring import Status
 from storage.models import CriterionEvent, CriterionStatus
+from storage.runbook import declared_counts
 from storage.types import utcnow
 
 EVIDENCE_MAX = 2000
@@ -107,6 +108,67 @@ def record_criteria(
             )
 
 
+def answer_back(
+    *,
+    session: Session,
+    workspace_id: int,
+    team_id: int,
+    criterion_id: str,
+    source: str,
+    user_id: str = "",
+    evidence: str = "",
+) -> CriterionStatus | None:
+    """When ``source`` (e.g. the runbook) set the criterion's current status, give it back to
+    the latest answer from anyone else (a person's check-in), unchanged: its status, value,
+    source, who gave it and when. With no such answer the criterion is "not answered yet"
+    again. The change goes into the history with ``evidence``, under the source of the answer
+    that is back; the row, or None when it went.
+
+    Nothing happens when the current status is not ``source``'s (its last change came from
+    someone else): a person's answer stands.
+    """
+    board = criteria_board(session=session, workspace_id=workspace_id, team_id=team_id)
+    row = board.get(criterion_id)
+    if row is None:
+        return None
+    events = select(CriterionEvent).where(
+        CriterionEvent.workspace_id == workspace_id,
+        CriterionEvent.team_id == team_id,
+        CriterionEvent.criterion_id == criterion_id,
+    )
+    newest = (col(CriterionEvent.created_at).desc(), col(CriterionEvent.id).desc())
+    last = session.exec(events.order_by(*newest)).first()
+    # A check-in that took ``source``'s figure as known records it again as its own, with no
+    # change and so no history: the status is still ``source``'s when its last change is.
+    echoed = last is not None and last.source == source
+    if row.source != source and not echoed:
+        return row
+    answer = session.exec(events.where(CriterionEvent.source != source).order_by(*newest)).first()
+    if answer is None:
+        session.delete(row)
+        status, value, back_to = str(Status.UNKNOWN), None, source
+    else:
+        row.status, row.value, row.source = answer.status, answer.value, answer.source
+        row.updated_by, row.updated_at = answer.user_id, answer.created_at
+        session.add(row)
+        status, value, back_to = answer.status, answer.value, answer.source
+    session.add(  # in the name of the answer that is back (not ``source``'s: it is not theirs)
+        CriterionEvent(
+            workspace_id=workspace_id,
+            team_id=team_id,
+            criterion_id=criterion_id,
+            status=status,
+            value=value,
+            evidence=evidence[:EVIDENCE_MAX],
+            source=back_to,
+            user_id=user_id,
+            created_at=utcnow(),
+        )
+    )
+    session.flush()
+    return None if answer is None else row
+
+
 def criteria_board(
     *, session: Session, workspace_id: int, team_id: int
 ) -> dict[str, CriterionStatus]:
@@ -118,24 +180,18 @@ def criteria_board(
     return {row.criterion_id: row for row in rows}
 
 
-def measured_values(
-    *, session: Session, workspace_id: int, team_id: int, source: str
-) -> dict[str, float]:
-    """The criteria a source measures for the team (e.g. the runbook's scripted share),
-    with their values: what a check-in takes as known instead of asking."""
-    rows = session.exec(
-        _MEASURED,
-        params={"workspace_id": workspace_id, "team_id": team_id, "source": source},
-    )
-    return {cid: float(value) for cid, value in rows if value is not None}
+def runbook_facts(*, session: Session, workspace_id: int, team_id: int) -> dict[str, float]:
+    """What the team's runbook measures that a check-in may take as known instead of asking:
+    its scripted share as ``scripted.ops_80pct`` — only when the team said the runbook lists
+    all of its operations (and it lists some); otherwise nothing, and the check-in asks.
 
-
-_MEASURED = select(CriterionStatus.criterion_id, CriterionStatus.value).where(
-    col(CriterionStatus.workspace_id) == bindparam("workspace_id"),
-    col(CriterionStatus.team_id) == bindparam("team_id"),
-    col(CriterionStatus.source) == bindparam("source"),
-    col(CriterionStatus.value).is_not(None),
-)
+    Read from the runbook itself (one query), not from the board, so a check-in that took
+    the share as known, and recorded it, does not make the next one ask again."""
+    counts = declared_counts(session=session, workspace_id=workspace_id, team_id=team_id)
+    if counts is None:
+        return {}
+    share = RunbookEvidence(*counts, Coverage.ALL).share
+    return {} if share is None else {SCRIPTED_CRITERION: share}
 
 
 def criterion_history(

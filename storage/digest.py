@@ -79,6 +79,16 @@ def digest_rows(
             if team_id not in latest or done > latest[team_id]:
                 latest[team_id] = done
                 rows[team_id].latest_answers = dict(answers or {})
+    for row in rows.values():
+        # A level set outside a check-in (e.g. evidence that moved a criterion) has no
+        # check-in row: date it by the team's last change, so the digest sees it move.
+        levels = row.levels
+        last = max(levels, key=lambda lv: lv[1]) if levels else None
+        if row.team.level is not None and (last is None or last[0] != row.team.level):
+            at = row.team.updated_at
+            if last is not None and at <= last[1]:
+                at = last[1] + timedelta(microseconds=1)
+            levels.append((row.team.level, at))
     titles: dict[int, str] = {}
     for op in session.exec(
         select(RunbookOperation).where(

@@ -55,6 +55,9 @@ class Team(SQLModel, table=True):
     channel_key: str | None = Field(default=None, max_length=32)
     level: int | None = Field(default=None)
     target_level: int | None = Field(default=None)
+    # Whether the team's runbook lists all of its operations (None: not asked yet). Only
+    # then does the runbook's scripted share stand in for ``scripted.ops_80pct``.
+    runbook_complete: bool | None = Field(default=None)
     created_by: str = Field(default="", max_length=32)
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
@@ -256,7 +259,12 @@ class RunbookOperation(SQLModel, table=True):
     section_key: str = Field(default="", max_length=120)
     frequency: str = Field(max_length=16)
     minutes: int = Field(default=10)
+    # Nobody said how long a run takes (an imported step with no duration in its words):
+    # ``minutes`` is our guess, and every toil figure built on it is shown as an estimate.
+    minutes_guessed: bool = Field(default=False)
     scripted: bool = Field(default=False)
+    # Where the script lives, as the person gave it: a link, a git/ssh URL, a path in a
+    # repository. Rendered as a link only when it is http(s).
     script_url: str = Field(default="", max_length=2000)
     owner: str = Field(default="", max_length=32)
     # Broken: it fails often, and/or different people get different results.

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import case, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -25,6 +25,7 @@ from storage.models import (
     RunbookOperation,
     Schedule,
     ScheduleKind,
+    Team,
 )
 from storage.types import utcnow
 
@@ -39,6 +40,7 @@ EDITABLE = frozenset(
         "section",
         "frequency",
         "minutes",
+        "minutes_guessed",
         "scripted",
         "script_url",
         "owner",
@@ -78,6 +80,7 @@ def to_operation(row: RunbookOperation) -> Operation:
         kept_manual=bool(row.keep_manual_reason),
         fails=row.broken_fails,
         differs=row.broken_differs,
+        minutes_guessed=row.minutes_guessed,
     )
 
 
@@ -98,6 +101,7 @@ def add_operation(
     owner: str = "",
     created_by: str = "",
     source: str = "",
+    minutes_guessed: bool = False,
 ) -> RunbookOperation | None:
     """Add an operation; None when the team already has one of this title in this section."""
     title = _clip(title, TITLE_MAX)
@@ -111,6 +115,7 @@ def add_operation(
         section_key=operation_key(section, SECTION_MAX),
         frequency=frequency,
         minutes=minutes,
+        minutes_guessed=minutes_guessed,
         scripted=scripted,
         script_url=script_url[:URL_MAX],
         owner=owner,
@@ -136,7 +141,8 @@ def add_operations(
     created_by: str,
     source: str,
 ) -> tuple[list[RunbookOperation], int]:
-    """Add imported steps (``title``, ``section``, ``frequency``, ``minutes``, ``scripted``).
+    """Add imported steps (``title``, ``section``, ``frequency``, ``minutes``, ``scripted``,
+    ``minutes_guessed``).
 
     Returns the added rows and how many were skipped because the team already had them.
     """
@@ -161,6 +167,7 @@ def add_operations(
             section=section,
             frequency=str(step["frequency"]),
             minutes=int(step["minutes"]),
+            minutes_guessed=bool(step.get("minutes_guessed")),
             scripted=bool(step.get("scripted")),
             owner=owner,
             created_by=created_by,
@@ -173,6 +180,67 @@ def add_operations(
             added.append(row)
     session.flush()
     return added, skipped
+
+
+def operation_counts(*, session: Session, workspace_id: int, team_id: int) -> tuple[int, int]:
+    """(scripted, total) operations of a team's runbook, counted by the database."""
+    scripted, total = session.exec(
+        select(_SCRIPTED, func.count(col(RunbookOperation.id))).where(
+            col(RunbookOperation.workspace_id) == workspace_id,
+            col(RunbookOperation.team_id) == team_id,
+        )
+    ).one()
+    return int(scripted or 0), int(total or 0)
+
+
+_SCRIPTED = func.sum(case((col(RunbookOperation.scripted), 1), else_=0))
+
+
+def declared_counts(*, session: Session, workspace_id: int, team_id: int) -> tuple[int, int] | None:
+    """(scripted, total) of the team's runbook when the team said it lists all of its
+    operations and it lists some; None otherwise (one query)."""
+    row = session.exec(
+        select(_SCRIPTED, func.count(col(RunbookOperation.id)))
+        .select_from(Team)
+        .join(RunbookOperation, col(RunbookOperation.team_id) == col(Team.id))
+        .where(
+            col(Team.id) == team_id,
+            col(Team.workspace_id) == workspace_id,
+            col(Team.runbook_complete).is_(True),
+            col(RunbookOperation.workspace_id) == workspace_id,
+        )
+    ).one()
+    scripted, total = int(row[0] or 0), int(row[1] or 0)
+    return (scripted, total) if total else None
+
+
+def set_runbook_complete(
+    *, session: Session, workspace_id: int, team_id: int, complete: bool | None
+) -> Team | None:
+    """Record whether the team's runbook lists all of its operations; the team, or None."""
+    team = session.exec(
+        select(Team).where(Team.workspace_id == workspace_id, Team.id == team_id)
+    ).first()
+    if team is None:
+        return None
+    team.runbook_complete = complete
+    team.updated_at = utcnow()
+    session.add(team)
+    session.flush()
+    return team
+
+
+def runbook_owners(*, session: Session, workspace_id: int, team_id: int) -> set[str]:
+    """Everyone who owns an operation of the team's runbook."""
+    rows = session.exec(
+        select(RunbookOperation.owner)
+        .where(
+            RunbookOperation.workspace_id == workspace_id,
+            RunbookOperation.team_id == team_id,
+        )
+        .distinct()
+    )
+    return {owner for owner in rows if owner}
 
 
 def get_operation(
@@ -306,6 +374,24 @@ def get_import(*, session: Session, workspace_id: int, key: str) -> RunbookImpor
     ).first()
 
 
+def save_import_steps(
+    *, session: Session, workspace_id: int, key: str, steps: list[dict[str, Any]]
+) -> bool:
+    """Keep the choices made on a page of a pending preview (its steps as adjusted so far);
+    False when the preview is not pending any more."""
+    result = session.execute(
+        update(RunbookImport)
+        .where(
+            col(RunbookImport.workspace_id) == workspace_id,
+            col(RunbookImport.key) == key,
+            col(RunbookImport.status) == RunbookImportStatus.PENDING,
+        )
+        .values(steps=steps, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
 def finish_import(
     *,
     session: Session,
@@ -412,17 +498,24 @@ def stop_reminders(
 # ------------------------------------------------------------------ the team's scale
 
 
-def latest_checkin_answers(
-    *, session: Session, workspace_id: int, team_id: int
-) -> dict[str, str] | None:
-    """The answers of the team's latest finished check-in (its deploys a day, …)."""
-    row = session.exec(
-        select(Assessment)
+CHECKINS_READ = 20  # finished check-ins looked through for the latest answer to a question
+
+
+def latest_answer(*, session: Session, workspace_id: int, team_id: int, qid: str) -> str | None:
+    """The latest answer the team's finished check-ins gave to ``qid`` (a later check-in that
+    skipped it, or did not ask it, does not forget it); None when none did."""
+    rows = session.exec(
+        select(Assessment.answers)
         .where(
             Assessment.workspace_id == workspace_id,
             Assessment.team_id == team_id,
             Assessment.status == AssessmentStatus.COMPLETED,
         )
         .order_by(col(Assessment.completed_at).desc(), col(Assessment.id).desc())
-    ).first()
-    return dict(row.answers) if row is not None else None
+        .limit(CHECKINS_READ)
+    )
+    for answers in rows:
+        value = (answers or {}).get(qid)
+        if value and value != "skip":
+            return str(value)
+    return None

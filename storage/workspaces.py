@@ -76,21 +76,44 @@ def find_channel_team(*, session: Session, workspace_id: int, channel_id: str) -
     ).first()
 
 
-def get_or_create_channel_team(
-    *, session: Session, workspace_id: int, channel_id: str, channel_name: str, user_id: str = ""
-) -> Team:
-    """The channel's own team, created (named after the channel) on first use."""
-    found = find_channel_team(session=session, workspace_id=workspace_id, channel_id=channel_id)
-    if found is not None:
-        return found
-    stmt = select(Team).where(Team.workspace_id == workspace_id, Team.channel_key == channel_id)
-    base = clean_team_name(channel_name.lstrip("#")) or channel_id
+def team_names(*, session: Session, workspace_id: int) -> list[str]:
+    """Every team name of the workspace, A to Z (for reading typed names against)."""
+    return list(
+        session.exec(
+            select(Team.name).where(Team.workspace_id == workspace_id).order_by(col(Team.name_key))
+        )
+    )
+
+
+def channel_team_name(*, session: Session, workspace_id: int, channel_name: str) -> str:
+    """The name a channel's own team gets: the channel's, made distinct from a team that
+    already carries it (named explicitly)."""
+    base = clean_team_name(channel_name.lstrip("#"))
     name = base
-    # A team may already carry the channel's name (named explicitly): keep both distinct.
     suffix = 2
     while find_team_by_name(session=session, workspace_id=workspace_id, name=name) is not None:
         name = f"{base} ({suffix})"
         suffix += 1
+    return name
+
+
+def ensure_channel_team(
+    *,
+    session: Session,
+    workspace_id: int,
+    channel_id: str,
+    channel_name: str,
+    user_id: str = "",
+) -> tuple[Team, bool]:
+    """The channel's own team, and whether this call created it (named after the
+    channel, or ``channel_name`` as given)."""
+    found = find_channel_team(session=session, workspace_id=workspace_id, channel_id=channel_id)
+    if found is not None:
+        return found, False
+    stmt = select(Team).where(Team.workspace_id == workspace_id, Team.channel_key == channel_id)
+    if not clean_team_name(channel_name.lstrip("#")):
+        channel_name = channel_id
+    name = channel_team_name(session=session, workspace_id=workspace_id, channel_name=channel_name)
     team = Team(
         workspace_id=workspace_id,
         name=name,
@@ -102,21 +125,35 @@ def get_or_create_channel_team(
     try:
         with session.begin_nested():
             session.add(team)
-    except IntegrityError:
-        return session.exec(stmt).one()
+    except IntegrityError:  # created by another request (a double click) first
+        return session.exec(stmt).one(), False
+    return team, True
+
+
+def get_or_create_channel_team(
+    *, session: Session, workspace_id: int, channel_id: str, channel_name: str, user_id: str = ""
+) -> Team:
+    """The channel's own team, created (named after the channel) on first use."""
+    team, _created = ensure_channel_team(
+        session=session,
+        workspace_id=workspace_id,
+        channel_id=channel_id,
+        channel_name=channel_name,
+        user_id=user_id,
+    )
     return team
 
 
-def get_or_create_named_team(
+def ensure_named_team(
     *, session: Session, workspace_id: int, name: str, channel_id: str | None, user_id: str = ""
-) -> Team:
-    """A team named explicitly (``/maturity assess <team name>``)."""
+) -> tuple[Team, bool]:
+    """A team named explicitly, and whether this call created it."""
     cleaned = clean_team_name(name)
     if not cleaned:
         raise ValueError("a team needs a name")
     found = find_team_by_name(session=session, workspace_id=workspace_id, name=cleaned)
     if found is not None:
-        return found
+        return found, False
     team = Team(
         workspace_id=workspace_id,
         name=cleaned,
@@ -130,5 +167,19 @@ def get_or_create_named_team(
     except IntegrityError:
         found = find_team_by_name(session=session, workspace_id=workspace_id, name=cleaned)
         assert found is not None
-        return found
+        return found, False
+    return team, True
+
+
+def get_or_create_named_team(
+    *, session: Session, workspace_id: int, name: str, channel_id: str | None, user_id: str = ""
+) -> Team:
+    """A team named explicitly (``/maturity assess <team name>``)."""
+    team, _created = ensure_named_team(
+        session=session,
+        workspace_id=workspace_id,
+        name=name,
+        channel_id=channel_id,
+        user_id=user_id,
+    )
     return team

@@ -21,16 +21,17 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.slack.ids import ActionId
+from bot.slack.ids import COMMAND, ActionId
 from conversations.assessment import Result
 from conversations.explain import CriterionProgress, Explanation
 from conversations.model import Question, QuestionKind, Section
 from conversations.nudges import Nudge
-from conversations.scoring import Status
-from conversations.text import escape_and_truncate, escape_mrkdwn, truncate
+from conversations.scoring import Status, shown_answer
+from conversations.text import escape_and_truncate, escape_mrkdwn, plural, truncate
 
 SECTION_LABELS = {
     Section.CRITERIA: "Where you are",
+    Section.GOAL: "Where you're heading",
     Section.CONTEXT: "Your scale",
     Section.PREREQUISITES: "Before the next step",
     Section.CULTURE: "How the team works",
@@ -45,6 +46,9 @@ TEAM_NAME_LIMIT = 80
 # Block id prefixes marking a question still waiting (its prompt) and an answered record.
 ASKING = "ask."
 ANSWERED = "answered."
+# The result's header, suffixed with the check-in's id, so a corrected result can find and
+# retire the one it replaces.
+RESULT = "result."
 
 
 def answer_action_id(assessment_id: int, index: int) -> str:
@@ -52,10 +56,19 @@ def answer_action_id(assessment_id: int, index: int) -> str:
     return f"{ActionId.ASSESS_ANSWER}:{assessment_id}:{index}"
 
 
+def _chose(option_value: str, option_band: str | None, value: str) -> bool:
+    return value in (option_value, option_band)
+
+
 def answer_label(q: Question, value: str) -> str:
+    """An answer as the person gave it: the button's label ("50–79%") or what they typed
+    ("65%", "2 hours"), never a number stood in for a range."""
     for option in q.options:
-        if option.value == value:
+        if _chose(option.value, option.band, value):
             return option.label
+    shown = shown_answer(q, value)
+    if shown is not None:
+        return shown
     unit = {QuestionKind.PERCENT: "%", QuestionKind.MINUTES: " min"}.get(q.kind, "")
     return f"{value}{unit}"
 
@@ -63,7 +76,8 @@ def answer_label(q: Question, value: str) -> str:
 def _buttons(q: Question, assessment_id: int, chosen: str | None) -> list[ButtonElement]:
     buttons = []
     for i, option in enumerate(q.options):
-        style = "primary" if chosen is not None and option.value == chosen else None
+        picked = chosen is not None and _chose(option.value, option.band, chosen)
+        style = "primary" if picked else None
         buttons.append(
             ButtonElement(
                 text=option.label,
@@ -131,15 +145,88 @@ def dropped_blocks(q: Question) -> list[Block]:
     ]
 
 
-def intro_blocks(team_name: str, resumed: bool = False) -> list[Block]:
+def _how_many(expected: tuple[int, int]) -> str:
+    low, high = expected
+    if low == high:
+        return plural(low, "question")
+    return f"{low} to {high} questions"
+
+
+def intro_blocks(
+    team_name: str,
+    resumed: bool = False,
+    *,
+    expected: tuple[int, int] | None = None,
+    answered: int = 0,
+) -> list[Block]:
+    """The first message: whose check-in, honestly how long, and how to change or leave.
+
+    ``expected`` is the fewest and most questions in all (the flow's own count)."""
     name = escape_mrkdwn(truncate(team_name, TEAM_NAME_LIMIT))
-    text = (
-        f"Picking up the check-in for *{name}* where you left off."
-        if resumed
-        else f"Let's see where *{name}* stands on the automation ladder. "
-        "A handful of questions, one at a time; click an earlier answer to change it."
+    if resumed:
+        text = f"Picking up the check-in for *{name}* where you left off"
+        if expected is not None and answered:
+            text += f": {answered} answered, {_how_many(expected)} in all"
+        text += "."
+    else:
+        text = f"Let's see where *{name}* stands on the automation ladder."
+        if expected is not None:
+            text += (
+                f" It takes {_how_many(expected)}, one at a time: fewer if the team is early "
+                "on the ladder, more the further up it is."
+            )
+    ways = (
+        "Click an earlier answer to change it. Type *help* for how to answer, or *stop* to "
+        "leave; what you've answered is kept."
     )
-    return [SectionBlock(text=MarkdownTextObject(text=text))]
+    return [
+        SectionBlock(text=MarkdownTextObject(text=text)),
+        ContextBlock(elements=[MarkdownTextObject(text=ways)]),
+    ]
+
+
+def help_text(q: Question) -> str:
+    """How to answer the waiting question, and how to leave (plain text, mrkdwn-safe)."""
+    how = "Click one of the buttons under the question"
+    if q.accepts_typing:
+        how += f", or type the answer here. {q.hint}."
+    else:
+        how += ", or type yes, no or partly."
+    return (
+        f"{escape_mrkdwn(how)} Not sure? Click Skip or type *skip*: a skipped question "
+        "counts as not known yet. To change an earlier answer, click a different button "
+        f"on it. To leave, type *stop*: your answers are kept, and `{COMMAND} assess` in "
+        "the team's channel picks up where you left off or starts over."
+    )
+
+
+def stopped_blocks(q: Question) -> list[Block]:
+    """The waiting question, once the person typed stop: no buttons, a way back."""
+    return [
+        ContextBlock(
+            block_id=f"stopped.{q.id}",
+            elements=[
+                MarkdownTextObject(
+                    text=f"~{escape_mrkdwn(q.prompt)}~ — stopped here. "
+                    f"`{COMMAND} assess` in the team's channel picks it up again."
+                )
+            ],
+        )
+    ]
+
+
+def replaced_blocks() -> list[Block]:
+    """An earlier result, once a corrected answer produced a new one."""
+    return [
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text="This result was replaced after an answer changed; the updated one "
+                    "is further down."
+                )
+            ]
+        )
+    ]
 
 
 def _criterion_line(p: CriterionProgress) -> str:
@@ -175,15 +262,21 @@ def result_blocks(
     nudges: Sequence[tuple[Nudge, int | None]] | None = None,
     shareable: bool = True,
     shared_by: str | None = None,
+    corrected: bool = False,
 ) -> list[Block]:
     ex = result.explanation
     name = escape_mrkdwn(truncate(team_name, TEAM_NAME_LIMIT))
+    note = " · updated after an answer changed" if corrected else ""
     blocks: list[Block] = [
-        HeaderBlock(text=truncate(f"Level {result.level} — {ex.level_name}", 150)),
+        HeaderBlock(
+            block_id=f"{RESULT}{assessment_id}",
+            text=truncate(f"Level {result.level} — {ex.level_name}", 150),
+        ),
         ContextBlock(
             elements=[
                 MarkdownTextObject(
-                    text=f"*{name}* · {result.questions_asked} questions answered"
+                    text=f"*{name}* · {plural(result.questions_asked, 'question')} answered"
+                    + note
                     + (f" · shared by <@{shared_by}>" if shared_by else "")
                 )
             ]
@@ -211,7 +304,15 @@ def result_blocks(
                 )
             ),
         ]
-        missing = [*ex.missing_prerequisites, *ex.unknown_prerequisites]
+        if ex.target_note:
+            blocks.append(
+                SectionBlock(
+                    text=MarkdownTextObject(text=f":dart: {escape_mrkdwn(ex.target_note)}")
+                )
+            )
+        # Unanswered groundwork is worth a mention only when the step is worth taking.
+        unknown = ex.unknown_prerequisites if ex.pays_off is not False else ()
+        missing = [*ex.missing_prerequisites, *unknown]
         if missing:
             names = "; ".join(escape_mrkdwn(p.label[:1].lower() + p.label[1:]) for p in missing)
             blocks.append(
@@ -261,13 +362,16 @@ _VERDICT_MARK = {
 }
 
 
-def resume_blocks(team_name: str, assessment_id: int, answered: int) -> list[Block]:
+def resume_blocks(
+    team_name: str, assessment_id: int, answered: int, *, stopped: bool = False
+) -> list[Block]:
     name = escape_mrkdwn(truncate(team_name, TEAM_NAME_LIMIT))
+    what = "You stopped a check-in for" if stopped else "You already have a check-in open for"
     return [
         SectionBlock(
             text=MarkdownTextObject(
-                text=f"You already have a check-in open for *{name}* "
-                f"({answered} answered so far). Pick up where you left off, or start over?"
+                text=f"{what} *{name}* ({answered} answered so far). Pick up where you left "
+                "off, or start over?"
             )
         ),
         ActionsBlock(

@@ -1,4 +1,8 @@
-"""Block Kit for the weekly digest: one compact parent message, one thread reply per team."""
+"""Block Kit for the weekly digest: one compact parent message, one thread reply per team.
+
+Level changes lead everywhere: in the headline, at the top of the team list, and as the
+first line of a team's reply; a drop is said plainly, with the criteria no longer met.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,11 @@ from slack_sdk.models.blocks import (
 )
 
 from conversations.digest import (
+    MET,
     Digest,
     TeamWeek,
     change_phrase,
+    drop_phrase,
     level_phrase,
     progress_bar,
 )
@@ -34,15 +40,26 @@ def _name(week: TeamWeek) -> str:
     return escape_mrkdwn(truncate(week.name, 80))
 
 
+def _change(week: TeamWeek) -> str:
+    """The change since last week; a drop with what fell, marked in words as well."""
+    phrase = change_phrase(week)
+    if week.levelled_down:
+        why = drop_phrase(week)
+        return f":small_red_triangle_down: {phrase}" + (f" ({escape_mrkdwn(why)})" if why else "")
+    if week.levelled_up:
+        return f":arrow_up: {phrase}"
+    return phrase
+
+
 def team_line(week: TeamWeek) -> str:
     if not week.assessed:
         return f"*{_name(week)}* · not assessed yet — run `/maturity assess` in its channel"
     if week.step_into is None:
-        return f"*{_name(week)}* · {level_phrase(week.level)} · at the top · {change_phrase(week)}"
+        return f"*{_name(week)}* · {level_phrase(week.level)} · at the top · {_change(week)}"
     bar = progress_bar(week.step_met, week.step_total)
     return (
         f"*{_name(week)}* · {level_phrase(week.level)} · next: Level {week.step_into} "
-        f"`{bar}` {week.step_met}/{week.step_total} · {change_phrase(week)}"
+        f"`{bar}` {week.step_met}/{week.step_total} · {_change(week)}"
         + (" · :hourglass: stalled" if week.stalled else "")
     )
 
@@ -88,17 +105,46 @@ def parent_blocks(digest: Digest, *, title: str) -> list[Block]:
 
 
 def parent_text(digest: Digest, title: str) -> str:
-    return f"{title}: {digest.headline}"
+    """The parent's notification text (mrkdwn too: team names are escaped)."""
+    return f"{title}: {escape_mrkdwn(digest.headline)}"
+
+
+def _status(status: str | None) -> str:
+    return (status or "new").replace("_", " ")
+
+
+def level_change_line(week: TeamWeek) -> str:
+    """The first line of a team's reply when its level moved (or it joined the ladder)."""
+    if week.levelled_down:
+        line = (
+            f":small_red_triangle_down: *Fell from Level {week.level_before} to Level "
+            f"{week.level}* this week."
+        )
+        if week.fell:
+            labels = "\n".join(f"    • {escape_mrkdwn(label)}" for label in week.fell[:6])
+            more = f"\n    • …and {len(week.fell) - 6} more" if len(week.fell) > 6 else ""
+            line += f" No longer met:\n{labels}{more}"
+        return line
+    if week.levelled_up:
+        return f":arrow_up: *Rose from Level {week.level_before} to Level {week.level}* this week."
+    if week.placed:
+        return f":wave: *First check-in:* placed at Level {week.level}."
+    return ""
 
 
 def team_detail_blocks(week: TeamWeek) -> list[Block]:
     lines: list[str] = []
+    if changed := level_change_line(week):
+        lines.append(changed)
     for move in week.moves:
-        mark = ":white_check_mark:" if move.after == "met" else ":small_orange_diamond:"
-        before = (move.before or "new").replace("_", " ")
-        lines.append(
-            f"{mark} {escape_mrkdwn(move.label)}: {before} → {move.after.replace('_', ' ')}"
-        )
+        label = escape_mrkdwn(move.label)
+        if move.after == MET:
+            mark = ":white_check_mark:"
+            change = "now met" if move.before is None else f"{_status(move.before)} → met"
+        else:
+            mark = ":small_orange_diamond:"
+            change = f"{_status(move.before)} → {_status(move.after)}"
+        lines.append(f"{mark} {label}: {change}")
     if week.nudges:
         raised = ", ".join(NUDGE_LABELS.get(n, n) for n in dict.fromkeys(week.nudges))
         lines.append(f":bulb: Nudged this week: {raised}")
@@ -120,7 +166,11 @@ def team_detail_blocks(week: TeamWeek) -> list[Block]:
 
 
 def team_detail_text(week: TeamWeek) -> str:
-    return f"{week.name}: {level_phrase(week.level)}"
+    """The reply's notification text: the level, and a level change first of all."""
+    text = f"{escape_mrkdwn(week.name)}: {level_phrase(week.level)}"
+    if week.levelled_down or week.levelled_up:
+        text += f" ({change_phrase(week)})"
+    return text
 
 
 def to_dicts(blocks: list[Block]) -> list[dict]:

@@ -1,4 +1,8 @@
-"""The App Home tab: every team of the workspace, its level and its next step's progress."""
+"""The App Home tab: every team of the workspace, its level and its next step's progress.
+
+Teams are listed A to Z (a standing board: people look for their own team); each line
+says a level change since last week first, a drop with the criteria no longer met.
+"""
 
 from __future__ import annotations
 
@@ -32,7 +36,8 @@ def home_view(digest: Digest) -> dict:
     ]
     if not digest.teams:
         blocks.append(SectionBlock(text=MarkdownTextObject(text="_No team has checked in yet._")))
-    for week in digest.teams[:MAX_TEAMS_SHOWN]:
+    by_name = sorted(digest.teams, key=lambda w: w.name.casefold())
+    for week in by_name[:MAX_TEAMS_SHOWN]:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=team_line(week))))
     if len(digest.teams) > MAX_TEAMS_SHOWN:
         more = len(digest.teams) - MAX_TEAMS_SHOWN

@@ -1,30 +1,85 @@
-"""The ``/maturity help`` answer (also the answer to anything not understood)."""
+"""The ``/maturity help`` answer (also the answer to anything not understood), and
+"did you mean …?" for a near miss, with a button that runs what was probably meant."""
 
 from __future__ import annotations
 
 from functools import cache
 
-from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    ContextBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
 
 from bot.slack.commands import SUBCOMMANDS
-from bot.slack.ids import BlockId
+from bot.slack.ids import COMMAND, ActionId, BlockId
 from conversations.text import escape_mrkdwn, truncate
 
 QUOTE_LIMIT = 200
+BUTTON_TEXT_MAX = 75
+BUTTON_VALUE_MAX = 2000
 
 
-def usage_blocks(not_understood: str | None = None) -> list[dict]:
+def _quoted(text: str) -> str:
+    """User text inside an inline-code span: one line, escaped, no backtick to close it."""
+    flat = " ".join(text.split())  # a quote stays on one line
+    return escape_mrkdwn(truncate(flat, QUOTE_LIMIT)).replace("`", "'")
+
+
+def usage_blocks(not_understood: str | None = None, suggestion: str | None = None) -> list[dict]:
+    """Usage, after "I didn't catch …" when something was not understood; a near miss
+    (``suggestion``: the command text probably meant) gets "did you mean …?" first."""
+    if not_understood and suggestion:
+        return suggestion_blocks(not_understood, suggestion, pointer=False) + list(_usage())
     blocks: list[dict] = []
     if not_understood:
-        flat = " ".join(not_understood.split())  # a quote stays on one line
-        quoted = escape_mrkdwn(truncate(flat, QUOTE_LIMIT)).replace("`", "'")
         blocks.append(
             SectionBlock(
                 block_id=BlockId.ERROR,
-                text=MarkdownTextObject(text=f"I didn't catch `{quoted}`. Here is what I can do:"),
+                text=MarkdownTextObject(
+                    text=f"I didn't catch `{_quoted(not_understood)}`. Here is what I can do:"
+                ),
             ).to_dict()
         )
     return blocks + list(_usage())
+
+
+def suggestion_blocks(typed: str, meant: str, *, pointer: bool = True) -> list[dict]:
+    """ "I didn't catch `asess`. Did you mean `/maturity assess`?" with a button that runs
+    ``meant`` (the text after ``/maturity``), and (``pointer``) a pointer to the help."""
+    blocks = [
+        SectionBlock(
+            block_id=BlockId.ERROR,
+            text=MarkdownTextObject(
+                text=f"I didn't catch `{_quoted(typed)}`. "
+                f"Did you mean `{COMMAND} {_quoted(meant)}`?"
+            ),
+        ).to_dict()
+    ]
+    if len(meant) <= BUTTON_VALUE_MAX:
+        label = " ".join(f"Run {COMMAND} {meant}".split())
+        blocks.append(
+            ActionsBlock(
+                block_id=BlockId.SUGGESTION,
+                elements=[
+                    ButtonElement(
+                        text=truncate(label, BUTTON_TEXT_MAX),
+                        action_id=ActionId.COMMAND_RUN,
+                        value=meant,
+                        style="primary",
+                    )
+                ],
+            ).to_dict()
+        )
+    if pointer:
+        blocks.append(
+            ContextBlock(
+                elements=[MarkdownTextObject(text=f"`{COMMAND} help` lists everything I can do.")]
+            ).to_dict()
+        )
+    return blocks
 
 
 @cache
@@ -52,7 +107,9 @@ def _usage() -> tuple[dict, ...]:
     )
 
 
-def usage_text(not_understood: str | None = None) -> str:
+def usage_text(not_understood: str | None = None, suggestion: str | None = None) -> str:
     """Plain-text fallback for notifications and screen readers."""
+    if not_understood and suggestion:
+        return f"I didn't catch that. Did you mean {COMMAND} {_quoted(suggestion)}?"
     head = "maturity-bot: " + ", ".join(escape_mrkdwn(s.usage) for s in SUBCOMMANDS)
     return head if not not_understood else f"I didn't catch that. {head}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import secrets
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -201,8 +202,13 @@ def message_shortcut(
     return _form({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
 
 
+def new_event_id() -> str:
+    """An Events API ``event_id`` no other delivery ever had — across runs of the shell and
+    shells sharing one database — as Slack's are (the bot drops a repeated id as a retry)."""
+    return "Ev" + secrets.token_hex(8).upper()
+
+
 def _event_callback(actor: Actor, event: dict[str, Any], bot_user_id: str) -> tuple[str, str]:
-    n = next(_counter)
     envelope = {
         "token": "unused-verification-token",
         "team_id": actor.team_id,
@@ -210,7 +216,7 @@ def _event_callback(actor: Actor, event: dict[str, Any], bot_user_id: str) -> tu
         "api_app_id": actor.api_app_id,
         "event": event,
         "type": "event_callback",
-        "event_id": f"Ev{n:010d}",
+        "event_id": new_event_id(),
         "event_time": int(time.time()),
         "authorizations": [
             {

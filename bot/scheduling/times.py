@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.cron import CronTrigger
 
+from conversations.scoring import parse_time_of_day
+
 _MINUTE = timedelta(minutes=1)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -26,13 +28,14 @@ def zone(name: str) -> ZoneInfo:
 
 
 def parse_time(text: str) -> tuple[int, int]:
-    hh, sep, mm = text.strip().partition(":")
-    if not sep or not hh.isdigit() or not mm.isdigit() or len(mm) != 2:
-        raise ScheduleError(f"“{text}” is not a time. Use 24-hour HH:MM, like 09:30.")
-    hour, minute = int(hh), int(mm)
-    if not (0 <= hour <= 23 and 0 <= minute <= 59):
-        raise ScheduleError(f"“{text}” is not a time of day. Use 00:00 to 23:59.")
-    return hour, minute
+    """A time of day as people type it (``09:30``, ``9:30``, ``4pm``, ``4:30 pm``, ``noon``),
+    read by the domain's one parser; a :class:`ScheduleError` naming it otherwise."""
+    found = parse_time_of_day(text)
+    if found is None:
+        raise ScheduleError(
+            f"“{text}” is not a time of day I can read. Use 24-hour HH:MM like 09:30, or 9:30am."
+        )
+    return found
 
 
 def parse_weekday(text: str) -> int:

@@ -1,7 +1,8 @@
 """``/maturity`` subcommands, parsed in one place.
 
-The parser is plain Python (no Slack objects) so it is trivially testable; the listener
-in ``bot/listeners/commands/maturity.py`` routes on its result.
+The parser is plain Python (no Slack objects) so it is trivially testable; the router
+(``bot/usecases/router.py``) routes on its result. A first word that is nearly a
+subcommand (``asess``) comes back with the command it probably meant (``suggestion``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import shlex
 from dataclasses import dataclass, field
 
 from bot.slack.ids import COMMAND
+from conversations.text import closest
 
 MAX_COMMAND_TEXT = 4000
 
@@ -31,7 +33,8 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand(
         "digest",
         f"{COMMAND} digest schedule <weekday> <HH:MM> [time zone] [teams all | teams <names>]",
-        "post a weekly progress digest in this channel",
+        "post a weekly progress digest in this channel: this channel's team, every team, or "
+        "the teams named (e.g. `teams Payments Platform, Search`)",
     ),
     Subcommand("digest", f"{COMMAND} digest preview", "show this week's digest, just to you"),
     Subcommand("digest", f"{COMMAND} digest off", "stop this channel's weekly digest"),
@@ -54,7 +57,8 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     ),
     Subcommand("help", f"{COMMAND} help", "show this help"),
 )
-_NAMES = {s.name for s in SUBCOMMANDS}
+NAMES: tuple[str, ...] = tuple(dict.fromkeys(s.name for s in SUBCOMMANDS))
+DIGEST_VERBS: tuple[str, ...] = ("schedule", "preview", "off")
 
 
 @dataclass(frozen=True)
@@ -65,19 +69,26 @@ class Parsed:
     args: tuple[str, ...] = field(default_factory=tuple)
     rest: str = ""
     raw: str = ""
+    suggestion: str | None = None  # for a near miss: the command text probably meant
 
 
 def parse(text: str | None) -> Parsed:
     raw = (text or "").strip()[:MAX_COMMAND_TEXT]
     if not raw:
         return Parsed(name="help", raw=raw)
-    head, _, rest = raw.partition(" ")
+    head, rest = _first_word(raw)
     name = head.lower()
-    if name not in _NAMES:
-        return Parsed(name=None, raw=raw)
-    rest = rest.strip()
+    if name not in NAMES:
+        near = closest(head, NAMES)
+        return Parsed(name=None, raw=raw, suggestion=f"{near} {rest}".strip() if near else None)
     try:
         args = tuple(shlex.split(rest))
     except ValueError:  # an unbalanced quote: keep the words as typed
         args = tuple(rest.split())
     return Parsed(name=name, args=args, rest=rest, raw=raw)
+
+
+def _first_word(text: str) -> tuple[str, str]:
+    """The first word and the rest, split at any whitespace (a newline too)."""
+    parts = text.split(None, 1)
+    return (parts[0], parts[1].strip()) if len(parts) == 2 else (text, "")

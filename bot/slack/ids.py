@@ -34,6 +34,9 @@ class ActionId(StrEnum):
     REMINDER_KEEP_MANUAL = "reminder.keep_manual"
     # The one input element of each runbook form block.
     RUNBOOK_INPUT = "value"
+    # Asked before a team is created; "did you mean …": both carry on with the command.
+    TEAM_CREATE = "team.create"
+    COMMAND_RUN = "command.run"
 
 
 class BlockId(StrEnum):
@@ -67,6 +70,25 @@ class BlockId(StrEnum):
     RUNBOOK_DATE = "runbook.date"
     RUNBOOK_REASON = "runbook.reason"
     RUNBOOK_STEP_PREFIX = "runbook.step."
+    # Issue 11: the list's groups (suffixed with ``conversations.runbook.ranking.Group``),
+    # what the runbook covers, and the minutes of each step in the import preview
+    # (suffixed with the step's index, like RUNBOOK_STEP_PREFIX).
+    RUNBOOK_GROUP_PREFIX = "runbook.group."
+    RUNBOOK_SCOPE = "runbook.scope"
+    RUNBOOK_SCOPE_ACTIONS = "runbook.scope_actions"
+    RUNBOOK_STEP_MINUTES_PREFIX = "runbook.step_minutes."
+    # A command that needs a team the workspace does not have yet; a near-miss command.
+    TEAM_QUESTION = "team.question"
+    TEAM_ACTIONS = "team.actions"
+    SUGGESTION = "usage.suggestion"
+
+
+class RunbookScopeAction(StrEnum):
+    """What a click says the runbook covers. Its buttons are ``runbook.show:<team id>:<this>``
+    (they show the list again, with the answer recorded)."""
+
+    ALL = "scope_all"
+    SOME = "scope_some"
 
 
 class CallbackId(StrEnum):

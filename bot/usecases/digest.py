@@ -10,6 +10,7 @@ per channel per ISO week is posted, whatever the number of processes, restarts o
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,6 +26,8 @@ from bot.blocks.digest import (
     team_detail_text,
     to_dicts,
 )
+from bot.blocks.teams import team_question_blocks
+from bot.blocks.usage import suggestion_blocks
 from bot.deps import Deps
 from bot.scheduling.scheduler import Due, Kind, Outcome, Sender, register_kind
 from bot.scheduling.times import (
@@ -37,22 +40,27 @@ from bot.scheduling.times import (
 )
 from bot.slack import people
 from bot.slack.answer import Answer
+from bot.slack.commands import DIGEST_VERBS
 from bot.slack.errors import UserFacingError
 from bot.slack.ids import COMMAND
 from bot.slack.limits import ChannelPacer
 from bot.usecases.context import Where, workspace_id_for
+from bot.usecases.teams import replace_last
 from conversations.digest import (
     CriterionEventIn,
     Digest,
     LevelEventIn,
     TeamInput,
+    TeamList,
     TeamWeek,
     build_digest,
     has_history,
+    read_team_list,
 )
 from conversations.model import DEPLOYS_PER_DAY
 from conversations.runbook.ranking import monthly_toil
 from conversations.scoring import number_of
+from conversations.text import closest, escape_mrkdwn, join_and, truncate
 from storage.db import read_scope, session_scope
 from storage.digest import TeamRows, digest_rows, teams_for_digest
 from storage.models import ClaimOutcome, Schedule, ScheduleKind
@@ -66,17 +74,19 @@ from storage.schedules import (
     schedules_of,
 )
 from storage.types import utcnow
-from storage.workspaces import find_team_by_name
+from storage.workspaces import team_names
 
 logger = logging.getLogger("maturity_bot.digest")
 
 EXAMPLE = (
     f"`{COMMAND} digest schedule monday 09:00 Europe/Berlin` "
-    "(add `teams all` or `teams Payments Platform`)"
+    "(add `teams all` or `teams Payments Platform, Search`)"
 )
 CHANNEL_ERRORS = {"channel_not_found", "not_in_channel", "is_archived"}
 PACER = ChannelPacer(interval=1.1)  # Slack: about one message a second per channel
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+TEAMS_WORD = re.compile(r"(?:^|\s)teams?:?(?=\s|$)", re.IGNORECASE)
+KNOWN_TEAMS_SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -84,32 +94,106 @@ class Subscription:
     weekday: int
     time_of_day: str
     tz: str | None
-    teams: str | list[str]
+    teams_text: str | None  # what followed `teams` (None: the channel's own team)
 
 
-def parse_subscription(args: tuple[str, ...]) -> Subscription:
-    """``<weekday> <HH:MM> [zone] [teams all | teams <name> …]``; errors name the bad part."""
-    words = list(args)
-    teams: str | list[str] = "channel"
-    lowered = [w.lower() for w in words]
-    if "teams" in lowered:
-        at = lowered.index("teams")
-        names = words[at + 1 :]
-        words = words[:at]
-        if not names:
+def parse_subscription(text: str) -> Subscription:
+    """``<weekday> <HH:MM> [zone] [teams all | teams <names>]``; errors name the bad part.
+
+    Everything after the word ``teams`` is the team list, read later against the
+    workspace's team names (:func:`conversations.digest.read_team_list`), so names keep
+    their spaces: ``teams Payments Platform, Search``.
+    """
+    found = TEAMS_WORD.search(text)
+    teams_text = None
+    if found is not None:
+        teams_text = text[found.end() :].strip()
+        text = text[: found.start()]
+        if not teams_text:
             raise ScheduleError("Say which teams after `teams`: `teams all` or their names.")
-        teams = "all" if [n.lower() for n in names] == ["all"] else names
+    words = text.split()
+    if len(words) >= 3 and words[2].lower() in ("am", "pm", "a.m.", "p.m."):
+        words[1:3] = [words[1] + words[2]]  # "9 am"
     if len(words) < 2:
         raise ScheduleError(f"I need a day and a time. For example: {EXAMPLE}")
     if len(words) > 3:
-        raise ScheduleError(f"I didn't expect “{' '.join(words[3:])}”. For example: {EXAMPLE}")
+        extra = " ".join(words[3:])
+        raise ScheduleError(
+            f"I didn't expect “{extra}”. To name teams, put `teams` before them. "
+            f"For example: {EXAMPLE}"
+        )
     weekday = parse_weekday(words[0])
-    parse_time(words[1])
+    hh, mm = parse_time(words[1])
     tz = words[2] if len(words) == 3 else None
     if tz is not None:
         zone(tz)
-    hh, mm = parse_time(words[1])
-    return Subscription(weekday, f"{hh:02d}:{mm:02d}", tz, teams)
+    return Subscription(weekday, f"{hh:02d}:{mm:02d}", tz, teams_text)
+
+
+def command(deps: Deps, client: WebClient, where: Where, rest: str) -> Answer:
+    """Route ``/maturity digest …``: ``schedule``, ``preview``, ``off``."""
+    parts = rest.split(None, 1)
+    verb = parts[0].lower() if parts else ""
+    args = parts[1] if len(parts) > 1 else ""
+    if verb == "schedule":
+        return subscribe(deps, client, where, args.strip())
+    if verb == "preview":
+        return preview(deps, where)
+    if verb == "off":
+        return turn_off(deps, client, where)
+    near = closest(verb, DIGEST_VERBS) if verb else None
+    if near is not None:
+        meant = f"digest {near} {args.strip()}".strip()
+        shown = escape_mrkdwn(truncate(" ".join(meant.split()), 200)).replace("`", "'")
+        raise UserFacingError(
+            f"Did you mean `{COMMAND} {shown}`?",
+            blocks=suggestion_blocks(rest, meant),
+        )
+    return Answer(
+        text=f"`{COMMAND} digest` takes `schedule`, `preview` or `off`. For example: {EXAMPLE}"
+    )
+
+
+def _read_teams(session: Session, ws: int, typed: str, command: str) -> str | list[str]:
+    """A typed team list as the schedule keeps it: ``"all"`` or the teams' names (as the
+    workspace spells them); refused, naming the words that matched no team — with a
+    button that schedules it with the closest teams when every such word has one
+    (``command`` is the whole command as typed after ``/maturity``)."""
+    known = team_names(session=session, workspace_id=ws)
+    read = read_team_list(typed, known)
+    if read.everyone:
+        return "all"
+    if read.unknown:
+        text = _unknown_teams(read, known)
+        near = dict(read.suggestions)
+        meant: str | None = command
+        for word in read.unknown:
+            if meant is not None and word in near:
+                meant = replace_last(meant, word, near[word])
+            else:
+                meant = None
+        use = (", ".join(dict.fromkeys(near.values())), meant) if meant else None
+        raise UserFacingError(text, blocks=team_question_blocks(text, use=use))
+    if not read.names:
+        raise UserFacingError("Say which teams after `teams`: `teams all` or their names.")
+    return list(read.names)
+
+
+def _unknown_teams(read: TeamList, known: list[str]) -> str:
+    quoted = [f"“{escape_mrkdwn(truncate(t, 80))}”" for t in read.unknown]
+    either = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+    text = f"No team here is called {either}."
+    near = dict(read.suggestions)
+    if near:
+        meant = join_and([f"“{escape_mrkdwn(n)}”" for n in dict.fromkeys(near.values())])
+        text += f" Did you mean {meant}?"
+    if not known:
+        return text + f" Teams appear once they run `{COMMAND} assess`."
+    shown = ", ".join(escape_mrkdwn(n) for n in known[:KNOWN_TEAMS_SHOWN])
+    more = f" and {len(known) - KNOWN_TEAMS_SHOWN} more" if len(known) > KNOWN_TEAMS_SHOWN else ""
+    return (
+        text + f" The teams here: {shown}{more}. Separate names with commas, or write `teams all`."
+    )
 
 
 def _check_may_change(client: WebClient, deps: Deps, where: Where, verb: str) -> list[int]:
@@ -125,8 +209,8 @@ def _check_may_change(client: WebClient, deps: Deps, where: Where, verb: str) ->
         ids = [s.id for s in existing if s.id is not None]
     if owners - {where.user_id} and not people.lookup(client, where.user_id).is_admin:
         raise UserFacingError(
-            f"This channel's digest was set up by someone else; they or a workspace admin "
-            f"can {verb} it."
+            f"This channel's digest was set up by someone else; only they or a workspace "
+            f"admin can {verb}."
         )
     return ids
 
@@ -137,29 +221,23 @@ def _retire(session: Session, ids: list[int]) -> None:
         session.add(schedule)
 
 
-def subscribe(deps: Deps, client: WebClient, where: Where, args: tuple[str, ...]) -> Answer:
+def subscribe(deps: Deps, client: WebClient, where: Where, text: str) -> Answer:
+    """``/maturity digest schedule <weekday> <HH:MM> [zone] [teams …]`` (``text`` is what
+    follows ``schedule``, as typed)."""
     if where.channel_id.startswith("D"):
         raise UserFacingError("Run this in the channel that should get the digest.")
     try:
-        sub = parse_subscription(args)
+        sub = parse_subscription(text)
     except ScheduleError as exc:
-        raise UserFacingError(f"{exc}") from None
+        raise UserFacingError(escape_mrkdwn(str(exc))) from None
     tz = sub.tz or people.lookup(client, where.user_id).tz
-    replacing = _check_may_change(client, deps, where, "change")
+    replacing = _check_may_change(client, deps, where, "change it")
     now = utcnow()
     with session_scope(deps.engine) as session:
         ws = workspace_id_for(session, where)
-        if isinstance(sub.teams, list):
-            unknown = [
-                n
-                for n in sub.teams
-                if find_team_by_name(session=session, workspace_id=ws, name=n) is None
-            ]
-            if unknown:
-                raise UserFacingError(
-                    f"I don't know a team called {', '.join(f'“{n}”' for n in unknown)}. "
-                    f"Teams appear once they run `{COMMAND} assess`."
-                )
+        teams: str | list[str] = "channel"
+        if sub.teams_text is not None:
+            teams = _read_teams(session, ws, sub.teams_text, f"digest schedule {text}")
         _retire(session, replacing)
         first = next_weekly(sub.weekday, sub.time_of_day, tz, now)
         create_schedule(
@@ -172,11 +250,13 @@ def subscribe(deps: Deps, client: WebClient, where: Where, args: tuple[str, ...]
             tz=tz,
             weekday=sub.weekday,
             time_of_day=sub.time_of_day,
-            payload={"teams": sub.teams},
+            payload={"teams": teams},
             created_by=where.user_id,
         )
-    which = {"channel": "this channel's team", "all": "every team"}.get(
-        sub.teams if isinstance(sub.teams, str) else "", ", ".join(sub.teams)
+    which = (
+        {"channel": "this channel's team", "all": "every team"}[teams]
+        if isinstance(teams, str)
+        else join_and([escape_mrkdwn(n) for n in teams])
     )
     local = first.astimezone(zone(tz))
     return Answer(
@@ -187,7 +267,7 @@ def subscribe(deps: Deps, client: WebClient, where: Where, args: tuple[str, ...]
 
 
 def turn_off(deps: Deps, client: WebClient, where: Where) -> Answer:
-    ids = _check_may_change(client, deps, where, "turn off")
+    ids = _check_may_change(client, deps, where, "turn it off")
     if not ids:
         return Answer(text="This channel has no weekly digest to turn off.")
     with session_scope(deps.engine) as session:

@@ -86,6 +86,16 @@ def has_words(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
+LOCATION_MAX = 2000
+_WEB_LINK = re.compile(r"^https?://[^\s<>|]+$", re.IGNORECASE)
+
+
+def is_web_link(text: str) -> bool:
+    """An http(s) address (no spaces, no mrkdwn brackets): the only script location shown
+    as a link. Any other location (``git@host:repo.git``, ``ops/rotate.sh``) is text."""
+    return bool(_WEB_LINK.match(text)) and len(text) <= LOCATION_MAX
+
+
 def check_minutes(minutes: int | None, typed: str) -> int:
     if minutes is None:
         raise RunbookInputError(

@@ -2,8 +2,14 @@
 
 "Automate by frequency and impact, not novelty." An operation has a frequency and the
 minutes one run takes; its *monthly toil* (runs a month × minutes) ranks what to script
-next. The share of scripted operations is the team's ``scripted.ops_80pct``. Marking a rare
-or cheap operation for scripting while costlier ones stay manual earns a nudge.
+next. A broken operation (it fails often, or differs by person) is not ranked with them: its
+process is fixed first, or the script repeats the mess. A toil figure built on a guess (the
+minutes of an imported step nobody gave, a per-deploy step before the team's deploy rate is
+known) is an *estimate*, and says so. Marking a rare or cheap operation for scripting while
+costlier ones stay manual earns a nudge.
+
+The runbook's scripted share is evidence about the operations it lists; whether it stands
+in for the team's ``scripted.ops_80pct`` is :mod:`conversations.runbook.coverage`'s call.
 
 No Slack, no database. Titles are the user's own words: escape before rendering mrkdwn.
 """
@@ -104,6 +110,7 @@ class Operation:
     kept_manual: bool = False
     fails: bool = False  # fails often
     differs: bool = False  # different people get different results
+    minutes_guessed: bool = False  # nobody said how long a run takes: ``minutes`` is a guess
 
     @property
     def broken(self) -> bool:
@@ -113,6 +120,38 @@ class Operation:
     def to_script(self) -> bool:
         """Still done by hand, and nobody decided to keep it that way."""
         return not self.scripted and not self.kept_manual
+
+    @property
+    def script_next(self) -> bool:
+        """To script, and its process works: it competes for "script next"."""
+        return self.to_script and not self.broken
+
+    @property
+    def fix_first(self) -> bool:
+        """To script, but broken: fix the process before anyone scripts it."""
+        return self.to_script and self.broken
+
+
+class Group(StrEnum):
+    """Where an operation stands on the list, in the list's order."""
+
+    SCRIPT_NEXT = "script_next"
+    FIX_FIRST = "fix_first"
+    KEPT_MANUAL = "kept_manual"
+    SCRIPTED = "scripted"
+
+
+def group_of(op: Operation) -> Group:
+    if op.scripted:
+        return Group.SCRIPTED
+    if op.kept_manual:
+        return Group.KEPT_MANUAL
+    return Group.FIX_FIRST if op.broken else Group.SCRIPT_NEXT
+
+
+def is_estimate(op: Operation, deploys_per_day: float | None = None) -> bool:
+    """Its toil rests on a guess: minutes nobody gave, or a deploy rate nobody told us."""
+    return op.minutes_guessed or (op.frequency is Frequency.PER_DEPLOY and deploys_per_day is None)
 
 
 def monthly_toil(op: Operation, deploys_per_day: float | None = None) -> float:
@@ -125,7 +164,12 @@ class Ranked:
     op: Operation
     toil: float  # minutes a month
     runs: float  # runs a month
-    rank: int | None  # 1-based position among operations still to script; None otherwise
+    rank: int | None  # 1-based position among the operations to script next; None otherwise
+    estimated: bool = False  # the toil rests on a guess (see :func:`is_estimate`)
+
+    @property
+    def group(self) -> Group:
+        return group_of(self.op)
 
 
 def _rank_key(r: Ranked) -> tuple[float, float, float, str, int]:
@@ -134,24 +178,28 @@ def _rank_key(r: Ranked) -> tuple[float, float, float, str, int]:
 
 
 def rank(ops: Iterable[Operation], deploys_per_day: float | None = None) -> list[Ranked]:
-    """Every operation, what to script next first: still-manual ones by toil (then by how
-    often they run), then the ones kept manual on purpose, then the scripted ones."""
+    """Every operation, in :class:`Group` order, each group by toil (then by how often they
+    run): what to script next (ranked 1, 2, …), the broken ones whose process comes first,
+    the ones kept manual on purpose, the scripted ones.
+
+    ``deploys_per_day`` None: the team's rate is unknown, per-deploy toil is an estimate."""
     rows = [
         Ranked(
             op,
             monthly_toil(op, deploys_per_day),
             runs_per_month(op.frequency, deploys_per_day),
             None,
+            is_estimate(op, deploys_per_day),
         )
         for op in ops
     ]
-    todo = sorted((r for r in rows if r.op.to_script), key=_rank_key)
-    kept = sorted((r for r in rows if r.op.kept_manual and not r.op.scripted), key=_rank_key)
-    done = sorted((r for r in rows if r.op.scripted), key=_rank_key)
-    return [replace(r, rank=i) for i, r in enumerate(todo, 1)] + kept + done
+    groups = {g: sorted((r for r in rows if r.group is g), key=_rank_key) for g in Group}
+    ranked = [replace(r, rank=i) for i, r in enumerate(groups[Group.SCRIPT_NEXT], 1)]
+    return ranked + [r for g in list(Group)[1:] for r in groups[g]]
 
 
 def top_to_script(ranked: Sequence[Ranked], n: int = 3) -> list[Ranked]:
+    """The first ``n`` to script next (never a broken one: its process comes first)."""
     return [r for r in ranked if r.rank is not None][:n]
 
 
@@ -164,10 +212,17 @@ class Summary:
     toil_scripted: float  # minutes a month now done by scripts: the toil removed
     toil_weighted_share: float | None  # percent of the toil that is scripted
     toil_manual: float  # minutes a month still done by hand
+    estimated: int = 0  # operations whose toil is an estimate (see :func:`is_estimate`)
+    fix_first: int = 0  # broken operations still to script: their process comes first
 
     @property
     def toil_removed(self) -> float:
         return self.toil_scripted
+
+
+def scripted_share(scripted: int, total: int) -> float | None:
+    """Percent of ``total`` operations scripted (one decimal); None with no operations."""
+    return round(100 * scripted / total, 1) if total > 0 else None
 
 
 def summarise(ops: Sequence[Operation], deploys_per_day: float | None = None) -> Summary:
@@ -179,23 +234,27 @@ def summarise(ops: Sequence[Operation], deploys_per_day: float | None = None) ->
     return Summary(
         total=total,
         scripted=scripted,
-        share=round(100 * scripted / total, 1) if total else None,
+        share=scripted_share(scripted, total),
         toil_total=toil_total,
         toil_scripted=toil_scripted,
         toil_weighted_share=round(100 * toil_scripted / toil_total, 1) if toil_total > 0 else None,
         toil_manual=toil_total - toil_scripted,
+        estimated=sum(1 for op in ops if is_estimate(op, deploys_per_day)),
+        fix_first=sum(1 for op in ops if op.fix_first),
     )
 
 
-def toil_phrase(minutes: float) -> str:
-    """``45 → "45 min"``, ``130 → "2.2 h"``, ``0.4 → "under 1 min"``."""
+def toil_phrase(minutes: float, *, estimated: bool = False) -> str:
+    """``45 → "45 min"``, ``130 → "2.2 h"``, ``0.4 → "under 1 min"``; an estimate reads
+    ``"about 45 min"`` (and never "about under 1 min")."""
     if minutes <= 0:
         return "0 min"
     if minutes < 1:
         return "under 1 min"
+    about = "about " if estimated else ""
     if minutes < 120:
-        return f"{format_number(round(minutes))} min"
-    return f"{format_number(round(minutes / 60, 1))} h"
+        return f"{about}{format_number(round(minutes))} min"
+    return f"{about}{format_number(round(minutes / 60, 1))} h"
 
 
 def percent_phrase(value: float | None) -> str:
@@ -224,8 +283,9 @@ def scripting_nudges(
     """What to say when someone marks ``target`` for scripting.
 
     ``broken_process`` when it is flagged broken (fix the process first); ``over_automation``
-    when it is rare or cheap while a costlier operation stays manual and unmarked
-    (``marked`` are the operations being marked together with it, or already marked).
+    when it is rare or cheap while a costlier operation that could be scripted now (manual,
+    unmarked, not broken) waits (``marked`` are the operations being marked together with
+    it, or already marked).
     """
     nudges: list[Nudge] = []
     if target.broken:
@@ -238,7 +298,7 @@ def scripting_nudges(
         costlier = [
             op
             for op in runbook
-            if op.to_script and op.id not in skip and monthly_toil(op, deploys_per_day) > toil
+            if op.script_next and op.id not in skip and monthly_toil(op, deploys_per_day) > toil
         ]
         if costlier:
             nudges.append(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from conversations.explain import explain, scale_reason
+import pytest
+
+from conversations.explain import STATUS_WORDS, explain, fact_phrase, scale_reason
 from conversations.model import CRITERIA
 from conversations.scoring import Status
 
@@ -34,7 +36,7 @@ def test_blockers_show_each_open_criterion_with_the_teams_status_and_number():
         ("cd.automated_rollback", Status.PARTLY, None),
         ("cd.all_services_pipelines", Status.UNKNOWN, None),
     ]
-    assert [b.detail for b in e.blockers] == ["25 min today", "partly", "not answered"]
+    assert [b.detail for b in e.blockers] == ["not yet: 25 min today", "partly", "not answered"]
     assert e.next_step is not None
     assert (e.next_step.into, e.next_step.name) == (3, "Continuous delivery")
     assert e.next_step.typical_duration == "about 3–6 months"
@@ -139,3 +141,101 @@ def test_level_5_has_no_next_step_and_says_so_kindly():
     assert e.pays_off is None
     assert "top of the ladder" in e.summary
     assert len(e.in_place) == 5
+
+
+# --- item 2: partial progress, said as it is ----------------------------------------------
+
+STEP_1_OPEN = {"scripted.newcomers_use_scripts": "no", "scripted.in_version_control": "yes"}
+
+
+@pytest.mark.parametrize(
+    ("share", "first_line", "detail"),
+    [
+        # the range button: the range, never the number the button carries
+        (
+            "50-79",
+            "You're at Level 0, Manual, and on the way to Level 1: 50–79% of routine "
+            "operations scripted (the bar is 80%) and 1 of 3 checks done.",
+            "not yet: 50–79% today",
+        ),
+        # typed: what they typed
+        (
+            "65",
+            "You're at Level 0, Manual, and on the way to Level 1: 65% of routine operations "
+            "scripted (the bar is 80%) and 1 of 3 checks done.",
+            "not yet: 65% today",
+        ),
+        # near miss: under half, nothing else done: most of it is still by hand
+        ("<50", "You're at Level 0, Manual: most of the work is still done by hand.", None),
+    ],
+)
+def test_partial_progress_is_described_as_progress(share, first_line, detail):
+    answers = {"scripted.ops_80pct": share, **STEP_1_OPEN}
+    if share == "<50":
+        answers["scripted.in_version_control"] = "no"
+    e = explain(answers)
+    assert e.summary.splitlines()[0] == first_line
+    ops = next(b for b in e.blockers if b.criterion.id == "scripted.ops_80pct")
+    if detail is not None:
+        assert ops.detail == detail
+    assert "65%" not in e.summary or share == "65"
+
+
+def test_a_range_button_never_turns_into_an_invented_figure():
+    answers = all_met(1, 2) | {
+        "cd.deploy_under_10min": "10-30",
+        "context.services": "1-10",
+        "context.deploys_per_day": "2-50",
+    }
+    e = explain(answers)
+    deploy = next(b for b in e.blockers if b.criterion.id == "cd.deploy_under_10min")
+    assert deploy.value is None and deploy.detail == "not yet: 10–30 min today"
+    assert fact_phrase("context.deploys_per_day", answers) == "you deploy 2–50 times a day"
+    assert fact_phrase("context.services", answers) == "you run 1–10 services"
+    assert "10 times" not in e.pays_off_reason and "2–50" in e.pays_off_reason
+    typed = answers | {"context.deploys_per_day": "12"}
+    assert fact_phrase("context.deploys_per_day", typed) == "you deploy 12 times a day"
+
+
+def test_every_criterion_line_says_its_status_in_words():
+    e = explain(all_met(1) | {"iac.all_infra_as_code": "partly", "iac.env_from_scratch_1h": "45"})
+    assert e.next_step is not None
+    for p in e.next_step.criteria:
+        assert p.detail.split(":")[0] == STATUS_WORDS[p.status]
+
+
+# --- item 3: the sweet spot, when the target is 4 or 5 -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("facts", "says"),
+    [
+        (
+            {
+                "context.target_level": "4",
+                "context.deploys_per_day": "<2",
+                "context.needs_24x7": "no",
+            },
+            ["Levels 3–4 give most organisations the best return", "level 3 is the better aim"],
+        ),
+        (
+            {"context.target_level": "4", "context.needs_24x7": "yes"},
+            ["Levels 3–4", "level 4 is a sound aim"],
+        ),
+        (
+            {"context.target_level": "5", "context.strict_sla": "no"},
+            ["Levels 3–4", "level 4 is the better aim"],
+        ),
+        ({"context.target_level": "5"}, ["Levels 3–4", "depends on a strict SLA"]),
+    ],
+)
+def test_a_target_of_4_or_5_hears_where_the_sweet_spot_is(facts, says):
+    e = explain(all_met(1) | facts)
+    assert e.target == int(facts["context.target_level"])
+    for phrase in says:
+        assert phrase in e.target_note
+
+
+@pytest.mark.parametrize("target", ["2", "3", "skip"])
+def test_near_miss_a_target_of_3_or_less_gets_no_sweet_spot_note(target):
+    assert explain(all_met(1) | {"context.target_level": target}).target_note == ""

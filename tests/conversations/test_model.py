@@ -29,8 +29,13 @@ from conversations.model import (
     prerequisites_for_step,
     question,
     step_into,
+    target_question,
 )
 from conversations.scoring import AnswerError, condition_holds, criterion_met, parse_answer
+
+_SEED = Path(__file__).resolve().parents[3] / "shared" / "seed"
+SEED_DIR_EXISTS = _SEED.is_dir()
+SEED_TEXT = " ".join(p.read_text() for p in _SEED.glob("*.txt")) if SEED_DIR_EXISTS else ""
 
 DESIGN_CRITERIA = {
     1: ["scripted.ops_80pct", "scripted.newcomers_use_scripts", "scripted.in_version_control"],
@@ -228,6 +233,131 @@ def test_scale_rules_cover_steps_two_to_five_and_targets_four_and_five():
         "context.servers",
         "context.deploys_per_day",
     }
+
+
+@pytest.mark.parametrize("q", list(QUESTIONS.values()), ids=lambda q: q.id)
+def test_each_range_button_stands_for_its_range_on_every_bar(q):
+    """A band never straddles a bar its number is held against: the representative number
+    gives the same verdict as every number in the range would."""
+    bars = [
+        (cond.comparison, cond.value)
+        for req in (*ADVANCE_RULES.values(), *TARGET_FIT.values())
+        for clause in req.clauses
+        for cond in clause
+        if cond.fact_id == q.id
+    ]
+    if q.section is Section.CRITERIA and criterion(q.id).is_numeric:
+        c = criterion(q.id)
+        bars.append((c.comparison, c.threshold))
+    for option in q.options:
+        if option.band is None:
+            assert option.value == "skip" or q.kind in (QuestionKind.YES_NO, QuestionKind.LEVEL)
+            continue
+        parsed = parse_answer(q, option.band)
+        assert not isinstance(parsed, AnswerError) and parsed.value == option.band
+        low, high = _edges(option.band)
+        assert low <= float(option.value) <= high, option
+        for comparison, threshold in bars:
+            verdict = {_holds(comparison, x, threshold) for x in (low, float(option.value), high)}
+            assert len(verdict) == 1, (q.id, option.label, threshold)
+
+
+def _edges(band: str) -> tuple[float, float]:
+    if band.startswith("<"):
+        return 0.0, float(band[1:]) - 0.001
+    if band.startswith(">"):
+        return float(band[1:]) + 0.001, 1e9
+    if band.endswith("+"):
+        return float(band[:-1]), 1e9
+    low, high = band.split("-")
+    return float(low), float(high)
+
+
+def _holds(comparison: Comparison, x: float, threshold: float | None) -> bool:
+    assert threshold is not None
+    return {
+        Comparison.AT_LEAST: x >= threshold,
+        Comparison.MORE_THAN: x > threshold,
+        Comparison.LESS_THAN: x < threshold,
+    }[comparison]
+
+
+def test_the_target_question_sits_with_the_goal_and_never_offers_level_0():
+    q = question("context.target_level")
+    assert q.section is Section.GOAL
+    assert [o.value for o in q.options] == ["1", "2", "3", "4", "5", "skip"]
+    assert [o.value for o in target_question(3).options] == ["4", "5", "skip"]
+    assert target_question(3).id == "context.target_level"  # the block id contract
+    assert [o.label for o in target_question(3).options] == ["Level 4", "Level 5", "Not sure"]
+
+
+@pytest.mark.parametrize(
+    ("qid", "low", "high"),
+    [
+        ("context.engineers", 1, 10_000),
+        ("context.environments", 1, 1_000),
+        ("context.services", 0, 100_000),
+        ("context.servers", 0, 10_000_000),
+        ("iac.env_from_scratch_1h", 0, 90 * 24 * 60),
+        ("cd.deploy_under_10min", 0, 7 * 24 * 60),
+    ],
+)
+def test_numeric_questions_know_what_a_sane_answer_is(qid, low, high):
+    bounds = question(qid).bounds
+    assert bounds is not None and (bounds.low, bounds.high) == (low, high)
+    for option in question(qid).options:
+        if option.value != "skip":
+            assert bounds.holds(float(option.value))
+
+
+# --- the facts, pinned to the article ------------------------------------------------------
+
+
+@pytest.mark.skipif(not SEED_DIR_EXISTS, reason="../shared/seed is not here (a fresh clone)")
+@pytest.mark.parametrize(
+    ("phrase", "fact"),
+    [
+        ("80% of operations scripted", ("scripted.ops_80pct", 80)),
+        ("from scratch in <1 hour", ("iac.env_from_scratch_1h", 60)),
+        ("Deployment time <10 minutes", ("cd.deploy_under_10min", 10)),
+        ("80% incidents auto-remediated", ("selfheal.incidents_auto_80pct", 80)),
+    ],
+)
+def test_each_criterion_threshold_is_the_articles(phrase, fact):
+    assert phrase in " ".join(SEED_TEXT.split())
+    cid, threshold = fact
+    assert criterion(cid).threshold == threshold
+
+
+@pytest.mark.skipif(not SEED_DIR_EXISTS, reason="../shared/seed is not here (a fresh clone)")
+@pytest.mark.parametrize(
+    ("phrase", "rule", "conditions"),
+    [
+        (">3 environments or >5 engineers", ADVANCE_RULES[2], {(">", 3), (">", 5)}),
+        (">10 services or multiple daily deployments", ADVANCE_RULES[3], {(">", 10), (">=", 2)}),
+        (
+            ">50 deployments/day or need 24/7 availability",
+            ADVANCE_RULES[4],
+            {(">", 50), ("yes", None)},
+        ),
+        (">200 deployments/day or strict SLA", ADVANCE_RULES[5], {(">", 200), ("yes", None)}),
+        (
+            "High-scale operations (1000+ servers), strict SLAs",
+            TARGET_FIT[5],
+            {("yes", None), (">=", 1000), (">", 200)},
+        ),
+    ],
+)
+def test_each_scale_bar_is_the_articles(phrase, rule, conditions):
+    assert phrase in " ".join(SEED_TEXT.split())
+    found = {(c.comparison.value, c.value) for clause in rule.clauses for c in clause}
+    assert found == conditions
+
+
+@pytest.mark.skipif(not SEED_DIR_EXISTS, reason="../shared/seed is not here (a fresh clone)")
+def test_the_sweet_spot_is_the_articles():
+    assert "Level 3-4 is the sweet spot" in SEED_TEXT
+    assert model.SWEET_SPOT == (3, 4)
 
 
 def test_implied_facts_point_from_questions_to_criteria():

@@ -12,13 +12,19 @@ from conversations.scoring import (
     Choice,
     ParsedAnswer,
     Status,
+    button_answer,
     criterion_met,
     criterion_status,
+    exact_number_of,
     fact_status,
+    format_minutes,
     met_above_level,
+    number_of,
     parse_answer,
+    parse_time_of_day,
     pays_off,
     score,
+    shown_answer,
     target_fits,
     target_level,
     with_implied,
@@ -163,16 +169,18 @@ def test_percent_criteria_are_met_from_80_up(text):
     assert criterion_met("scripted.ops_80pct", text) is (float(text) >= 80)
 
 
-@given(typed(6, 10_000))
+@given(typed(6, 10_000).filter(lambda t: float(t) > 0))
 def test_minute_criteria_are_met_strictly_below_their_limit(text):
     assert criterion_met("iac.env_from_scratch_1h", text) is (float(text) < 60)
     assert criterion_met("cd.deploy_under_10min", text) is (float(text) < 10)
 
 
 def test_tiny_and_odd_numbers_are_stored_without_exponents():
-    for raw, value in [("0.00001", "0.00001"), ("0.1h", "6"), ("007", "7"), ("-0", "0")]:
+    for raw, value in [("0.00001", "0.00001"), ("0.1h", "6"), ("007", "7")]:
         parsed = parse_answer("iac.env_from_scratch_1h", raw)
         assert isinstance(parsed, ParsedAnswer) and parsed.value == value
+    parsed = parse_answer("context.services", "-0")
+    assert isinstance(parsed, ParsedAnswer) and parsed.value == "0"
 
 
 @pytest.mark.parametrize("c", CRITERIA, ids=lambda c: c.id)
@@ -316,3 +324,126 @@ def test_facts_shown_by_a_met_criterion_are_implied_but_never_override():
 def test_parse_answer_accepts_a_question_object():
     parsed = parse_answer(question("context.servers"), "250")
     assert isinstance(parsed, ParsedAnswer) and parsed.number == 250
+
+
+# --- item 5: read what people type, refuse what can't be right ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("qid", "raw", "value"),
+    [
+        ("scripted.ops_80pct", "about 60%", "60"),
+        ("scripted.ops_80pct", "~60", "60"),
+        ("scripted.ops_80pct", "roughly 60 percent", "60"),
+        ("scripted.ops_80pct", "60ish", "60"),
+        ("iac.env_from_scratch_1h", "3 days", "4320"),
+        ("iac.env_from_scratch_1h", "2h", "120"),
+        ("iac.env_from_scratch_1h", "1h30", "90"),
+        ("iac.env_from_scratch_1h", "1 hour 15 minutes", "75"),
+        ("iac.env_from_scratch_1h", "half an hour", "30"),
+        ("iac.env_from_scratch_1h", "about 2 hours", "120"),
+        ("cd.deploy_under_10min", "90 seconds", "1.5"),
+        ("cd.deploy_under_10min", "8 mins", "8"),
+        ("context.engineers", "12 engineers", "12"),
+        ("context.deploys_per_day", "around 40", "40"),
+        ("context.servers", "1,200", "1200"),
+        ("context.servers", "0", "0"),  # serverless
+        # the range a button offers, typed: that button's answer
+        ("scripted.ops_80pct", "50–79%", "50-79"),
+        ("scripted.ops_80pct", "80% or more", "80+"),
+        ("cd.deploy_under_10min", "under 10 min", "<10"),
+        ("iac.env_from_scratch_1h", "1-8 hours", "60-480"),
+        ("context.engineers", "more than 50", ">50"),
+    ],
+)
+def test_numbers_are_read_the_way_people_type_them(qid, raw, value):
+    parsed = parse_answer(qid, raw)
+    assert isinstance(parsed, ParsedAnswer), parsed
+    assert parsed.value == value
+
+
+@pytest.mark.parametrize(
+    ("qid", "raw", "says"),
+    [
+        ("iac.env_from_scratch_1h", "1000000000", "up to 90 days"),
+        ("cd.deploy_under_10min", "1000000000 minutes", "up to 1 week"),
+        ("cd.deploy_under_10min", "0", "too low"),
+        ("scripted.ops_80pct", "101", "from 0 to 100"),
+        ("scripted.ops_80pct", "about 150%", "from 0 to 100"),
+        ("context.engineers", "-3", "negative"),
+        ("context.engineers", "0", "from 1 to 10,000"),
+        ("context.engineers", "2.5", "whole number"),
+        ("context.environments", "5000", "from 1 to 1,000"),
+        ("context.servers", "99999999999", "from 0 to 10,000,000"),
+        ("context.deploys_per_day", "-1", "negative"),
+        ("scripted.ops_80pct", "under 40%", "number"),  # a range no button offers
+    ],
+)
+def test_absurd_numbers_are_refused_with_the_range_that_would_do(qid, raw, says):
+    error = parse_answer(qid, raw)
+    assert isinstance(error, AnswerError)
+    assert says in error.message
+    assert not isinstance(parse_answer(qid, error.example), AnswerError)
+
+
+@pytest.mark.parametrize(
+    ("qid", "raw"),
+    [
+        ("iac.env_from_scratch_1h", "90 days"),  # the longest we take: in
+        ("cd.deploy_under_10min", "1 week"),
+        ("scripted.ops_80pct", "100"),
+        ("context.engineers", "10000"),
+        ("context.deploys_per_day", "0.2"),
+    ],
+)
+def test_near_miss_the_edges_of_each_range_are_accepted(qid, raw):
+    assert isinstance(parse_answer(qid, raw), ParsedAnswer)
+
+
+def test_a_range_button_stores_its_range_and_reads_back_as_its_label():
+    assert button_answer("scripted.ops_80pct", "65") == "50-79"
+    assert button_answer("cd.automated_rollback", "yes") == "yes"  # not a range button
+    assert button_answer("context.target_level", "3") == "3"
+    answers = {"scripted.ops_80pct": "50-79", "cd.deploy_under_10min": "7"}
+    assert number_of("scripted.ops_80pct", answers) == 65  # what the bars are held against
+    assert exact_number_of("scripted.ops_80pct", answers) is None  # nobody said 65
+    assert exact_number_of("cd.deploy_under_10min", answers) == 7
+    assert shown_answer("scripted.ops_80pct", "50-79") == "50–79%"
+    assert shown_answer("scripted.ops_80pct", "65") == "65%"
+    assert shown_answer("iac.env_from_scratch_1h", "4320") == "3 days"
+    assert shown_answer("cd.automated_rollback", "skip") is None
+
+
+@pytest.mark.parametrize(
+    ("minutes", "text"),
+    [(45, "45 min"), (60, "1 hour"), (120, "2 hours"), (90, "90 min"), (4320, "3 days")],
+)
+def test_durations_read_back_in_the_unit_people_use(minutes, text):
+    assert format_minutes(minutes) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "time"),
+    [
+        ("4pm", (16, 0)),
+        ("4 pm", (16, 0)),
+        ("4:30pm", (16, 30)),
+        ("4.30 p.m.", (16, 30)),
+        ("9am", (9, 0)),
+        ("12am", (0, 0)),
+        ("12pm", (12, 0)),
+        ("16:00", (16, 0)),
+        ("09:30", (9, 30)),
+        ("16h", (16, 0)),
+        ("16h30", (16, 30)),
+        ("noon", (12, 0)),
+        ("midnight", (0, 0)),
+    ],
+)
+def test_a_time_of_day_is_read_the_way_people_type_it(text, time):
+    assert parse_time_of_day(text) == time
+
+
+@pytest.mark.parametrize("text", ["4", "13pm", "25:00", "9:75", "teatime", "0am", ""])
+def test_near_miss_times_that_are_ambiguous_or_impossible_are_refused(text):
+    assert parse_time_of_day(text) is None

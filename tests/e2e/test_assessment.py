@@ -56,9 +56,27 @@ def ephemeral_texts(standin) -> list[str]:
     return [e["text"] for e in standin.ephemerals()]
 
 
+def assess(user, text: str = "assess"):
+    """``/maturity <text>``, and if the bot asks first whether to create the channel's team,
+    yes: click its Create button, as a person new to the bot would."""
+    answer = user.command(text)
+    offers = user.standin.ephemerals()
+    if offers:
+        last = offers[-1]
+        for block in last.get("blocks") or []:
+            for el in block.get("elements") or []:
+                if el.get("type") == "button" and el.get("action_id") == "team.create":
+                    user.click_button(
+                        {"ts": "", "channel": user.actor.channel_id, "blocks": last["blocks"]},
+                        {**el, "block_id": block.get("block_id", "")},
+                    )
+                    return answer
+    return answer
+
+
 def test_a_level_zero_team_is_placed_in_at_most_ten_questions(harness) -> None:
     alice = harness.user()
-    alice.command("assess")
+    assess(alice)
     assert any("DM" in t for t in ephemeral_texts(harness.standin))
     asked = run_checkin(alice, team_at_level(0))
     assert len(asked) <= 10
@@ -77,7 +95,7 @@ def test_a_level_zero_team_is_placed_in_at_most_ten_questions(harness) -> None:
 def test_every_level_is_reachable_end_to_end(harness) -> None:
     for level in range(6):
         user = harness.user(user_id=f"U0LEVEL{level}", channel_id=f"C0TEAM{level}")
-        user.command("assess")
+        assess(user)
         asked = run_checkin(user, team_at_level(level))
         assert len(asked) <= 20
         assert header(result_message(user)).startswith(f"Level {level} — ")
@@ -85,7 +103,7 @@ def test_every_level_is_reachable_end_to_end(harness) -> None:
 
 def test_skipping_levels_is_nudged_with_a_traceable_block(harness) -> None:
     alice = harness.user()
-    alice.command("assess")
+    assess(alice)
     # Level 1 done, nothing of level 2, but automated rollback (a level-3 practice) in place.
     base = team_at_level(1, {"context.target_level": "4"})
 
@@ -103,7 +121,7 @@ def test_skipping_levels_is_nudged_with_a_traceable_block(harness) -> None:
 
 def test_a_double_click_advances_once(harness) -> None:
     alice = harness.user()
-    alice.command("assess")
+    assess(alice)
     first = alice.current_question()
     message, button = alice.find_button(first, "90")
     alice.click_button(message, button)
@@ -117,7 +135,7 @@ def test_a_double_click_advances_once(harness) -> None:
 
 def test_changing_an_earlier_answer_reflows_the_conversation(harness) -> None:
     alice = harness.user()
-    alice.command("assess")
+    assess(alice)
     alice.click("scripted.ops_80pct", "90")
     alice.click("scripted.newcomers_use_scripts", "yes")
     alice.click("scripted.in_version_control", "yes")
@@ -133,7 +151,7 @@ def test_changing_an_earlier_answer_reflows_the_conversation(harness) -> None:
     with session_scope(harness.engine) as s:
         row = s.exec(select(Assessment)).one()
         assert row.answers == {
-            "scripted.ops_80pct": "30",
+            "scripted.ops_80pct": "<50",  # the "under 50%" button: its range
             "scripted.newcomers_use_scripts": "yes",
             "scripted.in_version_control": "yes",
             "iac.all_infra_as_code": "yes",
@@ -145,7 +163,7 @@ def test_changing_an_earlier_answer_reflows_the_conversation(harness) -> None:
 
 def test_only_the_person_who_started_it_can_answer(harness) -> None:
     alice = harness.user()
-    alice.command("assess")
+    assess(alice)
     qid = alice.current_question()
     message, button = alice.find_button(qid, "90")
     mallory = harness.user(user_id="U0MALLORY")
@@ -157,7 +175,7 @@ def test_only_the_person_who_started_it_can_answer(harness) -> None:
 
 def test_another_workspace_cannot_touch_the_checkin(harness) -> None:
     alice = harness.user()
-    alice.command("assess")
+    assess(alice)
     message, button = alice.find_button(alice.current_question(), "90")
     stranger = harness.user(team_id="T0OTHER")  # same user id, another workspace
     stranger.click_button(message, button)
@@ -168,9 +186,9 @@ def test_another_workspace_cannot_touch_the_checkin(harness) -> None:
 
 def test_assess_while_open_offers_resume_or_restart(harness) -> None:
     alice = harness.user()
-    alice.command("assess")
+    assess(alice)
     alice.click("scripted.ops_80pct", "90")
-    alice.command("assess")
+    assess(alice)
     offer = harness.standin.ephemerals()[-1]
     assert "already have a check-in open" in offer["text"]
     resume = next(
@@ -191,7 +209,7 @@ def test_assess_while_open_offers_resume_or_restart(harness) -> None:
 
 def test_a_typed_number_is_accepted_and_garbage_is_reasked(harness) -> None:
     alice = harness.user()
-    alice.command("assess")
+    assess(alice)
     alice.say("lots, honestly")
     reask = harness.standin.messages(alice.dm)[-1]["text"]
     assert "like 65" in reask
@@ -207,7 +225,7 @@ def test_a_typed_number_is_accepted_and_garbage_is_reasked(harness) -> None:
 
 def test_an_idle_checkin_expires_after_seven_days(harness) -> None:
     alice = harness.user()
-    alice.command("assess")
+    assess(alice)
     with session_scope(harness.engine) as s:
         s.execute(update(Assessment).values(updated_at=utcnow() - timedelta(days=8)))
     alice.click("scripted.ops_80pct", "90")
@@ -218,7 +236,7 @@ def test_an_idle_checkin_expires_after_seven_days(harness) -> None:
 
 def test_share_posts_the_result_in_the_team_channel_once(harness) -> None:
     alice = harness.user()
-    alice.command("assess")
+    assess(alice)
     run_checkin(alice, team_at_level(2))
     result = result_message(alice)
     message, button = alice.find_button("assess.result")
@@ -232,7 +250,7 @@ def test_share_posts_the_result_in_the_team_channel_once(harness) -> None:
 
 def test_every_message_of_the_flow_is_valid_block_kit(harness) -> None:
     alice = harness.user()
-    alice.command("assess")
+    assess(alice)
     run_checkin(alice, team_at_level(3, {"context.target_level": "5"}))
     calls = [
         c
@@ -253,9 +271,9 @@ def test_the_home_tab_shows_every_team_with_its_level_and_progress(harness) -> N
     alice.open_home()
     empty = harness.standin.calls_to("views.publish")[-1].params["view"]
     assert "No team has checked in yet" in str(empty["blocks"])
-    alice.command("assess")
+    assess(alice)
     run_checkin(alice, team_at_level(1))
-    harness.user(user_id="U0BOB", channel_id="C0DATA", channel_name="data").command("assess")
+    assess(harness.user(user_id="U0BOB", channel_id="C0DATA", channel_name="data"))
     alice.open_home()
     view = harness.standin.calls_to("views.publish")[-1].params["view"]
     text = str(view["blocks"])
@@ -270,7 +288,7 @@ def test_the_hourly_sweep_closes_idle_checkins_and_tells_their_owner_once(harnes
     from bot.usecases.assessment import expire_idle
 
     alice = harness.user()
-    alice.command("assess")
+    assess(alice)
     alice.click("scripted.ops_80pct", "90")
     deps = Deps(settings=harness.settings, engine=harness.engine)
     client = build_client(harness.settings)
@@ -296,7 +314,7 @@ def _skip_level_policy():
 
 def test_a_dismissed_nudge_leaves_the_message_and_stays_quiet_for_its_cooldown(harness) -> None:
     alice = harness.user()
-    alice.command("assess")
+    assess(alice)
     run_checkin(alice, _skip_level_policy())
     message, dismiss = alice.find_button("nudge.skip_level")
     assert dismiss["text"]["text"] == "Dismiss"
@@ -308,7 +326,7 @@ def test_a_dismissed_nudge_leaves_the_message_and_stays_quiet_for_its_cooldown(h
         row = s.exec(select(NudgeRecord).where(NudgeRecord.rule_id == "skip_level")).one()
         assert row.dismissed_by == "U0ALICE" and row.dismissed_at is not None
     # The next check-in, a day later, shows the other nudges but not the dismissed one.
-    alice.command("assess")
+    assess(alice)
     run_checkin(alice, _skip_level_policy())
     assert "nudge.skip_level" not in block_ids(result_message(alice))
     with session_scope(harness.engine) as s:
@@ -319,9 +337,9 @@ def test_a_dismissed_nudge_leaves_the_message_and_stays_quiet_for_its_cooldown(h
 
 def test_start_over_abandons_the_open_checkin_and_asks_again_from_the_top(harness) -> None:
     alice = harness.user()
-    alice.command("assess")
+    assess(alice)
     alice.click("scripted.ops_80pct", "90")
-    alice.command("assess")
+    assess(alice)
     offer = harness.standin.ephemerals()[-1]
     restart = next(
         el
@@ -344,15 +362,16 @@ def test_the_criteria_board_shows_status_who_and_when(harness) -> None:
     alice = harness.user()
     alice.command("board")
     assert "no team on the board yet" in ephemeral_texts(harness.standin)[-1]
-    alice.command("assess")
+    assess(alice)
     run_checkin(alice, team_at_level(1))
     alice.command("board")
     board = harness.standin.ephemerals()[-1]
     text = str(board["blocks"])
     assert "Criteria board · platform" in text
     assert "*Level 1 — Scripted* · done" in text
-    assert "(90%) — <@U0ALICE>" in text  # the value answered, and who answered it
-    assert "<@U0ALICE>" in text and "via check-in" in text
+    assert "(120 min)" in text  # a number typed is recorded, with who answered it
+    assert "(90%)" not in text  # a range clicked ("80% or more") is never made a number
+    assert "<@U0ALICE>" in text and "check-in" in text
     assert "*Recent changes*" in text
     for raw in board["blocks"]:
         Block.parse(raw).validate_json()
@@ -372,4 +391,295 @@ def test_a_board_before_any_checkin_says_so(harness) -> None:
     harness.user().command("board")
     text = str(harness.standin.ephemerals()[-1]["blocks"])
     assert "*platform* has not been assessed yet" in text
-    assert "not answered yet" in text
+    assert "not answered yet" in text.lower()
+
+
+# --- issue 11: the check-in tells the truth, takes what people type, and can be corrected ---
+
+
+def posted(harness, block_id: str) -> int:
+    """How many times a message holding ``block_id`` was posted (not updated)."""
+    return sum(
+        1
+        for c in harness.standin.calls_to("chat.postMessage")
+        if any(b.get("block_id") == block_id for b in c.params.get("blocks") or [])
+    )
+
+
+def last_dm_text(harness, user) -> str:
+    return harness.standin.messages(user.dm)[-1]["text"]
+
+
+def row(harness) -> Assessment:
+    with session_scope(harness.engine) as s:
+        a = s.exec(select(Assessment).order_by(Assessment.id.desc())).first()  # type: ignore[union-attr]
+        s.expunge(a)
+        return a
+
+
+def test_the_intro_says_honestly_how_many_questions_to_expect(harness) -> None:
+    alice = harness.user()
+    assess(alice)
+    intro = next(m for m in alice.dm_messages() if "automation ladder" in str(m.get("blocks")))
+    text = str(intro["blocks"])
+    assert "5 to 20 questions" in text and "handful" not in text
+    assert "*stop*" in text and "*help*" in text
+
+
+def test_a_range_button_is_shown_as_the_range_chosen(harness) -> None:
+    """Item 2: "50–79%" reads back as 50–79%, the team is on its way, no "65%" anywhere."""
+    alice = harness.user()
+    assess(alice)
+    alice.click("scripted.ops_80pct", "65")
+    record = next(m for m in alice.dm_messages() if "answered.scripted.ops_80pct" in block_ids(m))
+    assert "*50–79%*" in str(record["blocks"])
+    answers = {"scripted.newcomers_use_scripts": "no", "scripted.in_version_control": "yes"}
+    run_checkin(alice, lambda q: answers.get(q.id, "no" if q.kind == "yes_no" else "skip"))
+    result = str(result_message(alice)["blocks"])
+    assert header(result_message(alice)) == "Level 0 — Manual"
+    assert "on the way to Level 1: 50–79% of routine operations scripted (the bar is 80%)" in (
+        result
+    )
+    assert "not yet: 50–79% today" in result
+    assert "65%" not in result and "most of the work is still done by hand" not in result
+    assert row(harness).answers["scripted.ops_80pct"] == "50-79"
+    alice.command("board")
+    assert "65%" not in str(harness.standin.ephemerals()[-1]["blocks"])
+
+
+def test_a_two_person_team_aiming_two_levels_up_is_asked_its_scale_and_warned(harness) -> None:
+    """Item 3: the issue's 2-engineer, 1-environment team aiming at level 4."""
+    alice = harness.user()
+    assess(alice)
+    small = {
+        "context.engineers": "3",  # the "1–5" button
+        "context.environments": "2",
+        "context.target_level": "4",
+        "context.deploys_per_day": "1",
+        "context.needs_24x7": "no",
+    }
+    asked = run_checkin(alice, team_at_level(1, small))
+    assert {"context.deploys_per_day", "context.needs_24x7"} <= set(asked)
+    result = result_message(alice)
+    assert "nudge.over_automation" in block_ids(result)
+    text = str(result["blocks"])
+    assert "Levels 3–4 give most organisations the best return" in text
+    assert "you deploy fewer than 2 times a day" in text  # the range they picked
+    assert "prereq.infra_understanding" not in asked  # level 2 doesn't pay off at their size
+    assert "Get these in place first" not in text  # so its groundwork isn't pressed on them
+
+
+def test_changing_an_earlier_answer_keeps_the_later_answers_still_asked(harness) -> None:
+    """Item 4: a level-0 team corrects its scripted share; the step-2 questions that opens
+    are asked, and the probes answered before are kept, not asked again."""
+    alice = harness.user()
+    assess(alice)
+    for qid, value in [
+        ("scripted.ops_80pct", "30"),
+        ("scripted.newcomers_use_scripts", "yes"),
+        ("scripted.in_version_control", "yes"),
+        ("iac.all_infra_as_code", "partly"),
+        ("cd.automated_rollback", "partly"),
+        ("cdeploy.prod_without_approval", "no"),
+    ]:
+        assert alice.current_question() == qid
+        alice.click(qid, value)
+    assert alice.current_question() == "context.target_level"
+    alice.click("scripted.ops_80pct", "90")  # on its answered record: 80% or more after all
+    assert alice.current_question() == "iac.env_from_scratch_1h"
+    kept = ("iac.all_infra_as_code", "cd.automated_rollback", "cdeploy.prod_without_approval")
+    answers = row(harness).answers
+    assert {k: answers[k] for k in kept} == {
+        "iac.all_infra_as_code": "partly",
+        "cd.automated_rollback": "partly",
+        "cdeploy.prod_without_approval": "no",
+    }
+    rest = {"context.target_level": "2", "context.environments": "2", "context.engineers": "3"}
+    asked = run_checkin(alice, team_at_level(1, rest))
+    assert asked[:2] == ["iac.env_from_scratch_1h", "iac.no_manual_changes"]
+    assert not set(asked) & set(kept)
+    assert all(posted(harness, qid) == 1 for qid in kept)  # each asked once, ever
+    assert header(result_message(alice)) == "Level 1 — Scripted"
+    dropped = [m for m in alice.dm_messages() if m.get("text") == "Not needed after your change"]
+    assert [str(m["blocks"]) for m in dropped if "target" in str(m["blocks"])] == []
+
+
+def test_absurd_numbers_are_refused_and_numbers_as_people_type_them_are_taken(harness) -> None:
+    """Item 5, through typed DM lines."""
+    alice = harness.user()
+    assess(alice)
+    alice.say("150%")
+    assert "from 0 to 100" in last_dm_text(harness, alice)
+    assert alice.current_question() == "scripted.ops_80pct"
+    alice.say("about 85%")
+    assert alice.current_question() == "scripted.newcomers_use_scripts"
+    alice.click("scripted.newcomers_use_scripts", "yes")
+    alice.click("scripted.in_version_control", "yes")
+    alice.click("iac.all_infra_as_code", "no")
+    assert alice.current_question() == "iac.env_from_scratch_1h"
+    alice.say("1000000000")
+    assert "up to 90 days" in last_dm_text(harness, alice)
+    assert alice.current_question() == "iac.env_from_scratch_1h"
+    alice.say("3 days")
+    record = next(
+        m for m in alice.dm_messages() if "answered.iac.env_from_scratch_1h" in block_ids(m)
+    )
+    assert "*3 days*" in str(record["blocks"])
+    alice.click("iac.no_manual_changes", "no")
+    alice.click("cd.automated_rollback", "no")
+    alice.click("context.target_level", "2")
+    alice.say("2")  # environments
+    assert alice.current_question() == "context.engineers"
+    alice.say("-3")
+    assert "negative" in last_dm_text(harness, alice)
+    alice.say("2.5")
+    assert "whole number from 1 to 10,000" in last_dm_text(harness, alice)
+    assert alice.current_question() == "context.engineers"
+    alice.say("about 12")
+    answers = row(harness).answers
+    assert answers["scripted.ops_80pct"] == "85"
+    assert answers["iac.env_from_scratch_1h"] == "4320"
+    assert answers["context.engineers"] == "12"
+
+
+def test_the_target_question_sits_with_the_goal_and_offers_only_levels_above(harness) -> None:
+    """Item 13."""
+    alice = harness.user()
+    assess(alice)
+    policy = team_at_level(2)
+    while (qid := alice.current_question()) != "context.target_level":
+        value = policy(question(qid))
+        if any(o.value == value for o in question(qid).options):
+            alice.click(qid, value)
+        else:
+            alice.say(value)
+    message, _ = alice.find_button("context.target_level")
+    values = [
+        el["value"]
+        for b in message["blocks"]
+        if b.get("block_id") == "context.target_level"
+        for el in b["elements"]
+    ]
+    assert values == ["3", "4", "5", "skip"]
+    assert "Where you're heading" in str(message["blocks"])
+    assert "Your scale" not in str(message["blocks"])
+
+
+def test_a_finished_checkin_can_be_corrected_by_its_owner_within_a_week(harness) -> None:
+    """Item 7: the level, the board and the result follow the corrected answer."""
+    alice = harness.user()
+    assess(alice)
+    run_checkin(alice, team_at_level(1))
+    assert header(result_message(alice)) == "Level 1 — Scripted"
+    alice.click("scripted.newcomers_use_scripts", "no")  # on its record, after the result
+    result = result_message(alice)
+    assert header(result) == "Level 0 — Manual"
+    assert "updated after an answer changed" in str(result["blocks"])
+    replaced = [m for m in alice.dm_messages() if "was replaced" in str(m.get("blocks"))]
+    assert len(replaced) == 1  # the first result says it was replaced
+    with session_scope(harness.engine) as s:
+        team = s.exec(select(Team)).one()
+        assert team.level == 0
+        board = criteria_board(session=s, workspace_id=team.workspace_id, team_id=team.id)
+        assert board["scripted.newcomers_use_scripts"].status == "not_met"
+        assessment = s.exec(select(Assessment)).one()
+        assert assessment.status == AssessmentStatus.COMPLETED
+        assert assessment.result_level == 0
+    # Back to yes: level 1's own questions are needed again, so the check-in reopens.
+    alice.click("scripted.newcomers_use_scripts", "yes")
+    assert row(harness).status == AssessmentStatus.OPEN
+    assert alice.current_question() == "iac.env_from_scratch_1h"  # IaC's probe answer: kept
+    run_checkin(alice, team_at_level(1))
+    assert header(result_message(alice)) == "Level 1 — Scripted"
+    with session_scope(harness.engine) as s:
+        assert s.exec(select(Team)).one().level == 1
+
+
+def test_a_correction_is_refused_after_a_week_or_once_a_newer_checkin_exists(harness) -> None:
+    alice = harness.user()
+    assess(alice)
+    run_checkin(alice, team_at_level(1))
+    with session_scope(harness.engine) as s:
+        s.execute(update(Assessment).values(completed_at=utcnow() - timedelta(days=8)))
+    alice.click("scripted.newcomers_use_scripts", "no")
+    assert "more than a week ago" in ephemeral_texts(harness.standin)[-1]
+    with session_scope(harness.engine) as s:
+        s.execute(update(Assessment).values(completed_at=utcnow() - timedelta(days=1)))
+    assess(alice)  # a newer check-in for the same team
+    message, button = next(
+        (m, el | {"block_id": b["block_id"]})
+        for m in alice.dm_messages()
+        for b in m.get("blocks") or []
+        if b.get("block_id") == "scripted.newcomers_use_scripts"
+        for el in b.get("elements") or []
+        if el.get("value") == "no"
+    )
+    alice.click_button(message, button)
+    assert "newer check-in" in ephemeral_texts(harness.standin)[-1]
+    with session_scope(harness.engine) as s:
+        assert s.exec(select(Team)).one().level == 1
+
+
+def test_typing_help_explains_and_stop_pauses_the_checkin(harness) -> None:
+    """Item 8."""
+    alice = harness.user()
+    assess(alice)
+    alice.click("scripted.ops_80pct", "90")
+    alice.say("help")
+    reply = last_dm_text(harness, alice)
+    assert "type *stop*" in reply.lower() and "skip" in reply
+    assert alice.current_question() == "scripted.newcomers_use_scripts"
+    alice.say("cancle")
+    reply = last_dm_text(harness, alice)
+    assert "Stopped the check-in for platform" in reply and "your 1 answer is saved" in reply
+    assert "/maturity assess" in reply
+    assert alice.current_question() is None  # the waiting question no longer asks
+    assert any("stopped here" in str(m.get("blocks")) for m in alice.dm_messages())
+    alice.say("yes")  # no longer taken as an answer
+    assert "I mostly talk through buttons" in last_dm_text(harness, alice)
+    assert row(harness).answers == {"scripted.ops_80pct": "80+"}
+    assess(alice)
+    offer = harness.standin.ephemerals()[-1]
+    assert "You stopped a check-in" in offer["text"]
+    resume = next(
+        el
+        for b in offer["blocks"]
+        if b["type"] == "actions"
+        for el in b["elements"]
+        if el["text"]["text"] == "Resume"
+    )
+    alice.click_button(
+        {"ts": "", "channel": "C0PLATFORM", "blocks": offer["blocks"]},
+        {**resume, "block_id": "assess.open"},
+    )
+    assert alice.current_question() == "scripted.newcomers_use_scripts"
+    alice.say("yep")
+    assert alice.current_question() == "scripted.in_version_control"
+
+
+def test_a_target_the_team_has_since_reached_is_asked_again(harness) -> None:
+    """Item 13 with item 7: a level-0 team aiming at level 1 corrects itself up to level 1;
+    "Level 1" is no target any more, so the target is asked afresh, above level 1."""
+    alice = harness.user()
+    assess(alice)
+    run_checkin(alice, team_at_level(0, {"context.target_level": "1"}))
+    alice.click("scripted.ops_80pct", "90")
+    alice.click("scripted.newcomers_use_scripts", "yes")
+    alice.click("scripted.in_version_control", "yes")
+    for qid, value in [
+        ("iac.env_from_scratch_1h", "240"),
+        ("iac.no_manual_changes", "no"),
+        ("cd.automated_rollback", "no"),
+    ]:
+        assert alice.current_question() == qid
+        alice.click(qid, value)
+    assert alice.current_question() == "context.target_level"
+    message, _ = alice.find_button("context.target_level")
+    values = [
+        el["value"]
+        for b in message["blocks"]
+        if b.get("block_id") == "context.target_level"
+        for el in b["elements"]
+    ]
+    assert values == ["2", "3", "4", "5", "skip"]
+    assert posted(harness, "context.target_level") == 2  # asked at level 0, then again

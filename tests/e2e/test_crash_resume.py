@@ -23,6 +23,19 @@ def _posted_question(standin, qid: str, count: int = 1) -> None:
     )
 
 
+def _channel_team(db_url: str, slack_team_id: str) -> None:
+    from storage.db import make_engine, session_scope
+    from storage.workspaces import get_or_create_channel_team, get_or_create_workspace
+
+    engine = make_engine(db_url)
+    with session_scope(engine) as s:
+        ws = get_or_create_workspace(session=s, slack_team_id=slack_team_id)
+        get_or_create_channel_team(
+            session=s, workspace_id=ws.id or 0, channel_id="C0PLATFORM", channel_name="platform"
+        )
+    engine.dispose()
+
+
 def test_checkin_continues_at_the_next_question_after_kill_9(tmp_path: Path, standin) -> None:
     db_url = f"sqlite:///{tmp_path / 'crash.db'}"
     actor = Actor(
@@ -30,6 +43,7 @@ def test_checkin_continues_at_the_next_question_after_kill_9(tmp_path: Path, sta
     )
     first = start_serve(tmp_path, standin, db_url=db_url)
     try:
+        _channel_team(db_url, standin.team_id)  # #platform is its team's (asked otherwise)
         alice = SlackUser(standin, over_http(first.base_url), SIGNING_SECRET, actor)
         assert alice.command("assess").status == 200
         _posted_question(standin, "scripted.ops_80pct")

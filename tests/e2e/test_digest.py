@@ -1,5 +1,6 @@
 """Weekly digests end to end: subscribed by slash command, sent by the scheduler's sender
-with time travel (``send_due(now=...)``), against the Slack stand-in."""
+with time travel (``send_due(now=...)``), against the Slack stand-in; level changes lead
+the digest; team lists are typed the way people type them."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from bot.app import build_app  # noqa: F401  (imported for the side effect of li
 from bot.local.standin import SlackStandIn
 from bot.serve.runtime import build_sender
 from bot.settings import load_settings
+from bot.slack.ids import ActionId
 from conversations.assessment import team_at_level
 from conversations.model import question
 from storage.db import make_engine, session_scope
@@ -30,8 +32,33 @@ from .conftest import BOT_TOKEN, SIGNING_SECRET
 CHANNEL = "C0PLATFORM"
 
 
+def click_in(user, blocks: list[dict], action_id: str, *, channel: str = CHANNEL, ts: str = ""):
+    """Click the button ``action_id`` in an answer that is not a channel message (an
+    ephemeral, or a command's acknowledgement), as Slack would send the click."""
+    for block in blocks:
+        for el in block.get("elements") or []:
+            if el.get("type") == "button" and el.get("action_id") == action_id:
+                message = {"ts": ts, "channel": channel, "blocks": blocks, "is_ephemeral": True}
+                return user.click_button(message, {**el, "block_id": block.get("block_id", "")})
+    raise AssertionError(f"no button {action_id} in {blocks}")
+
+
+def create_team_when_asked(user, standin) -> None:
+    """Answer "this channel has no team yet" with *Create team*, if it was asked."""
+    last = (standin.ephemerals() or [{}])[-1]
+    if "no team on the board yet" in last.get("text", ""):
+        click_in(
+            user,
+            last["blocks"],
+            ActionId.TEAM_CREATE,
+            channel=last["channel"],
+            ts=last["message_ts"],
+        )
+
+
 def _finish_checkin(user, level: int) -> None:
     user.command("assess")
+    create_team_when_asked(user, user.standin)
     policy = team_at_level(level)
     while (qid := user.current_question()) is not None:
         value = policy(question(qid))
@@ -99,7 +126,7 @@ def test_preview_is_ephemeral_and_posts_nothing(harness) -> None:
     ("args", "named"),
     [
         ("someday 09:00", "someday"),
-        ("monday 9am", "9am"),
+        ("monday noonish", "noonish"),
         ("monday 24:30", "24:30"),
         ("monday 09:00 Mars/Olympus", "Mars/Olympus"),
         ("monday", "day and a time"),
@@ -439,3 +466,95 @@ def test_a_digest_interrupted_mid_thread_resumes_without_posting_twice(harness) 
     assert len([m for m in posted if m.get("thread_ts") in (None, m["ts"])]) == 1  # no new parent
     replies = [m for m in posted if m.get("thread_ts") == parent["ts"] and m["ts"] != parent["ts"]]
     assert len(replies) == 1  # the channel's one team, in the old parent's thread
+
+
+# ------------------------------------------------------------------ level changes lead
+
+
+def test_a_team_that_fell_a_level_leads_the_digest_with_what_fell(harness) -> None:
+    alice = harness.user()
+    _finish_checkin(alice, 1)
+    _finish_checkin(alice, 0)  # the same week: its scripted share is no longer there
+    alice.command("digest schedule monday 09:00 UTC")
+    due = _schedule(harness.engine).next_due_at
+    assert [r.outcome for r in harness.sender().send_due(now=due)] == ["sent"]
+    parent = _digest_parents(harness.standin)[0]
+    shown = str(parent["blocks"])
+    assert "platform fell from Level 1 to Level 0" in shown  # the headline says it plainly
+    assert "down from Level 1" in shown
+    assert "criteria ·" not in shown and "+2 criteria" not in shown
+    reply = next(m for m in harness.standin.messages(CHANNEL) if m["ts"] != parent["ts"])
+    detail = reply["blocks"][0]["text"]["text"]
+    assert "Fell from Level 1 to Level 0" in detail.splitlines()[1]  # first, before detail
+    assert "No longer met" in detail
+    assert "new → not met" not in detail and "→ not met" not in detail
+
+
+# ------------------------------------------------------------------ team lists as typed
+
+
+def _named_teams(harness, *names: str) -> None:
+    from storage.workspaces import get_or_create_named_team
+
+    with session_scope(harness.engine) as s:
+        ws = get_or_create_workspace(session=s, slack_team_id=harness.standin.team_id)
+        for name in names:
+            get_or_create_named_team(session=s, workspace_id=ws.id, name=name, channel_id=None)
+
+
+@pytest.mark.parametrize(
+    ("teams", "kept"),
+    [
+        ("Payments Platform", ["Payments Platform"]),  # the bot's own example
+        ("Payments Platform, Search", ["Payments Platform", "Search"]),
+        ("payments platform and search", ["Payments Platform", "Search"]),
+        ('"Payments Platform" Search', ["Payments Platform", "Search"]),
+        ("all", "all"),
+    ],
+)
+def test_the_digest_takes_team_names_as_people_type_them(harness, teams, kept) -> None:
+    _named_teams(harness, "Payments Platform", "Search")
+    answer = harness.user().command(f"digest schedule monday 09:00 Europe/Berlin teams {teams}")
+    assert answer.status == 200
+    done = harness.standin.ephemerals()[-1]["text"]
+    assert done.startswith("Done: every Monday at 09:00 (Europe/Berlin)")
+    assert _schedule(harness.engine).payload["teams"] == kept
+
+
+def test_words_that_match_no_team_are_named_with_the_closest_team(harness) -> None:
+    _named_teams(harness, "Payments Platform", "Search")
+    harness.user().command("digest schedule monday 09:00 teams Paymnts Platform, Ghosts")
+    said = harness.standin.ephemerals()[-1]
+    assert "No team here is called “Paymnts Platform” or “Ghosts”." in said["text"]
+    assert "Did you mean “Payments Platform”?" in said["text"]
+    assert "The teams here: Payments Platform, Search." in said["text"]
+    assert ActionId.COMMAND_RUN not in str(said["blocks"])  # "Ghosts" is near no team
+    with session_scope(harness.engine) as s:
+        assert s.exec(select(Schedule)).all() == []
+
+
+def test_a_near_miss_team_list_can_be_scheduled_as_meant_with_one_click(harness) -> None:
+    _named_teams(harness, "Payments Platform", "Search")
+    alice = harness.user()
+    alice.command("digest schedule monday 09:00 UTC teams Paymnts Platform, Serch")
+    said = harness.standin.ephemerals()[-1]
+    click_in(alice, said["blocks"], ActionId.COMMAND_RUN, ts=said["message_ts"])
+    assert "for Payments Platform and Search" in harness.standin.ephemerals()[-1]["text"]
+    assert _schedule(harness.engine).payload["teams"] == ["Payments Platform", "Search"]
+
+
+def test_a_time_can_be_typed_the_usual_way(harness) -> None:
+    harness.user().command("digest schedule Friday 4:30pm UTC")
+    assert "every Friday at 16:30 (UTC)" in harness.standin.ephemerals()[-1]["text"]
+
+
+def test_a_near_miss_digest_verb_is_offered_and_runs_when_clicked(harness) -> None:
+    alice = harness.user()
+    alice.command("digest shedule monday 09:00 UTC")
+    offer = harness.standin.ephemerals()[-1]
+    assert "Did you mean `/maturity digest schedule monday 09:00 UTC`?" in offer["text"]
+    with session_scope(harness.engine) as s:
+        assert s.exec(select(Schedule)).all() == []
+    click_in(alice, offer["blocks"], ActionId.COMMAND_RUN, ts=offer["message_ts"])
+    assert "every Monday at 09:00 (UTC)" in harness.standin.ephemerals()[-1]["text"]
+    assert _schedule(harness.engine).active

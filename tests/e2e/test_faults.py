@@ -290,7 +290,7 @@ def test_with_slack_answering_in_4s_every_command_is_still_acknowledged_in_time(
         except httpx.TimeoutException:
             results[key] = 0  # Slack would have shown dispatch_failed
 
-    jobs = [(f"slow-assess-{u}", "assess", u) for u in users]
+    jobs = [(f"slow-assess-{u}", "assess Platform", u) for u in users]
     jobs += [(f"slow-help-{i}", "help", "U0HELPER") for i in range(5)]
     threads = [threading.Thread(target=send, args=job) for job in jobs]
     for t in threads:
@@ -311,7 +311,9 @@ def test_a_long_retry_after_is_not_slept_on_a_request_thread(server, slack) -> N
     a worker sleeping for a minute."""
     slack.inject("conversations.open", status=429, retry_after=60, times=None)
     body, ctype = slash_command(
-        _actor(slack, CHANNEL, "U0LIMITED"), "assess", response_url=slack.response_url("rl")
+        _actor(slack, CHANNEL, "U0LIMITED"),
+        "assess Platform",
+        response_url=slack.response_url("rl"),
     )
     assert post(server, body, ctype).status_code == 200
     assert "slow down" in told(slack, "rl", timeout=10)

@@ -22,10 +22,14 @@ from sqlmodel import select
 
 from bot.app import build_app
 from bot.settings import load_settings
-from bot.slack.ids import ActionId, BlockId, CallbackId
+from bot.slack.ids import ActionId, BlockId, CallbackId, RunbookScopeAction
+from conversations.assessment import team_at_level
+from conversations.model import question
 from storage.criteria import criteria_board, criterion_history
 from storage.db import session_scope
 from storage.models import (
+    Assessment,
+    AssessmentStatus,
     NudgeRecord,
     RunbookImport,
     RunbookOperation,
@@ -33,6 +37,7 @@ from storage.models import (
     ScheduleKind,
     Team,
 )
+from storage.workspaces import get_or_create_channel_team, get_or_create_workspace
 
 from .conftest import BOT_TOKEN, SIGNING_SECRET, BotHarness
 
@@ -167,6 +172,40 @@ def sender(harness):
     return harness.sender()
 
 
+def channel_team(
+    harness,
+    channel_id: str = CHANNEL,
+    channel_name: str = "platform",
+    user_id: str = "U0ALICE",
+    slack_team_id: str | None = None,
+) -> int:
+    """The channel's own team, as if its creator had said yes to creating it (the bot asks
+    before it names a team after a channel); its id."""
+    with session_scope(harness.engine) as s:
+        ws = get_or_create_workspace(
+            session=s, slack_team_id=slack_team_id or harness.standin.team_id
+        )
+        assert ws.id is not None
+        team = get_or_create_channel_team(
+            session=s,
+            workspace_id=ws.id,
+            channel_id=channel_id,
+            channel_name=channel_name,
+            user_id=user_id,
+        )
+        assert team.id is not None
+        return team.id
+
+
+@pytest.fixture(autouse=True)
+def _platform_team(request) -> None:
+    """#platform has its team, created by Alice, in every test that has a bot."""
+    for name in ("harness", "allowing", "serving"):
+        if name in request.fixturenames:
+            channel_team(request.getfixturevalue(name))
+            return
+
+
 # ------------------------------------------------------------------ list, add, edit, remove
 
 
@@ -280,8 +319,8 @@ def test_edit_through_the_form_and_the_list_refreshes(harness) -> None:
             **{
                 BlockId.RUNBOOK_MINUTES: {"type": "number_input", "value": "0"},
                 BlockId.RUNBOOK_SCRIPT_URL: {
-                    "type": "url_text_input",
-                    "value": "javascript:alert(1)",
+                    "type": "plain_text_input",
+                    "value": "x" * 2001,
                 },
             }
         ),
@@ -289,6 +328,46 @@ def test_edit_through_the_form_and_the_list_refreshes(harness) -> None:
     assert bad["response_action"] == "errors"
     assert set(bad["errors"]) == {BlockId.RUNBOOK_MINUTES, BlockId.RUNBOOK_SCRIPT_URL}
     assert ops(harness.engine)["Restart the stuck workers"].minutes == 20
+
+
+@pytest.mark.parametrize(
+    ("location", "shown"),
+    [
+        ("ops/scripts/rotate.sh", "script in `ops/scripts/rotate.sh`"),
+        ("git@github.com:acme/ops.git", "script in `git@github.com:acme/ops.git`"),
+        ("ssh://git@git.internal/ops.git", "script in `ssh://git@git.internal/ops.git`"),
+        ("javascript:alert(1)", "script in `javascript:alert(1)`"),  # words, never a link
+        ("https://git.example.com/rotate.sh", "<https://git.example.com/rotate.sh|script>"),
+        ("", "scripted ·"),  # none at all: still scripted
+    ],
+)
+def test_any_script_location_or_none_counts_as_scripted(harness, location, shown) -> None:
+    alice = harness.user()
+    add(alice, '"Rotate TLS certificates" weekly 30m')
+    op_id = ops(harness.engine)["Rotate TLS certificates"].id
+    click(alice, show(alice), f"{ActionId.RUNBOOK_EDIT}:{op_id}")
+    alice.submit(
+        last_view(harness.standin),
+        form_values(
+            **{
+                BlockId.RUNBOOK_SCRIPTED: {
+                    "type": "checkboxes",
+                    "selected_options": [{"value": "scripted"}],
+                },
+                BlockId.RUNBOOK_SCRIPT_URL: {"type": "plain_text_input", "value": location},
+            }
+        ),
+    )
+    row = ops(harness.engine)["Rotate TLS certificates"]
+    assert (row.scripted, row.script_url) == (True, location)  # stored as given
+    [line] = [
+        b["text"]["text"]
+        for b in last(harness.standin)["blocks"]
+        if b.get("block_id") == f"{BlockId.RUNBOOK_OP_PREFIX}{op_id}"
+    ]
+    assert shown in line
+    links = [t for t in mrkdwn(last(harness.standin)) if "<http" in t]
+    assert all("javascript" not in t for t in links)
 
 
 def test_the_add_form_adds_an_operation(harness) -> None:
@@ -481,10 +560,11 @@ def test_scripted_from_the_reminder_asks_for_the_link_and_feeds_the_criterion(ha
     message, button = alice.find_button(BlockId.REMINDER_ACTIONS)
     alice.click_button(message, button)  # Scripted ✓
     modal = last_view(harness.standin)
+    assert modal["blocks"][1]["optional"] is True  # where it lives is welcome, not required
     bad = alice.submit(
         modal,
         form_values(
-            **{BlockId.RUNBOOK_SCRIPT_URL: {"type": "url_text_input", "value": "not a link"}}
+            **{BlockId.RUNBOOK_SCRIPT_URL: {"type": "plain_text_input", "value": "x" * 2001}}
         ),
     )
     assert bad.json()["response_action"] == "errors"
@@ -494,20 +574,23 @@ def test_scripted_from_the_reminder_asks_for_the_link_and_feeds_the_criterion(ha
         form_values(
             **{
                 BlockId.RUNBOOK_SCRIPT_URL: {
-                    "type": "url_text_input",
-                    "value": "https://git.example.com/certs.sh",
+                    "type": "plain_text_input",
+                    "value": "git@git.example.com:ops/certs.git",
                 }
             }
         ),
     )
     assert ok.status == 200
     row = ops(harness.engine)["Rotate TLS certificates"]
-    assert (row.scripted, row.script_url) == (True, "https://git.example.com/certs.sh")
+    assert (row.scripted, row.script_url) == (True, "git@git.example.com:ops/certs.git")
     settled = harness.standin.message(alice.dm, message["ts"])
     assert "is scripted" in words(settled)
     assert "The runbook is now 50% scripted (1 of 2)" in words(settled)
     assert not [b for b in settled["blocks"] if b.get("type") == "actions"]
     assert reminders(harness.engine) == []
+    # Nobody said the runbook lists every operation: its share is evidence, not the answer.
+    assert "scripted.ops_80pct" not in board(harness.engine)
+    click(alice, show(alice), f"{ActionId.RUNBOOK_SHOW}:", value=RunbookScopeAction.ALL)
     entry = board(harness.engine)["scripted.ops_80pct"]
     assert (entry.value, entry.source, entry.status) == (50.0, "runbook", "not_met")
 
@@ -596,14 +679,29 @@ def test_marking_a_broken_operation_for_scripting_nudges_to_fix_it_first(harness
             }
         ),
     )
-    click(alice, show(alice), ActionId.RUNBOOK_REMIND_TOP)  # the top three, next Monday
+    # The failover costs the most toil, but it is broken: it ranks under "fix the process
+    # first", not under "script next", and the top three leave it out.
+    listing = show(alice)
+    text = words(listing)
+    assert "*Script next:* 1. Restart workers" in text
+    assert "Fail over the database" not in text.split("*Script next:*", 1)[1].split("\n", 1)[0]
+    groups = [b.get("block_id", "") for b in listing["blocks"]]
+    groups = [g for g in groups if g.startswith(BlockId.RUNBOOK_GROUP_PREFIX)]
+    assert groups == ["runbook.group.script_next", "runbook.group.fix_first"]
+    assert op_ids_in(listing)[-1] == failover  # below the ones to script
+    assert "*1. Fail over the database*" not in text
+    assert ":construction: *Fail over the database*" in text
+    click(alice, listing, ActionId.RUNBOOK_REMIND_TOP)  # the top three, next Monday
     marked = {r.payload["operation_id"] for r in reminders(harness.engine)}
     titles = {o.id: t for t, o in ops(harness.engine).items()}
     assert {titles[i] for i in marked} == {
         "Restart workers",
         "Rotate TLS certificates",
-        "Fail over the database",
+        "Renew the domain",
     }
+    assert not [m for m in alice.dm_messages() if "nudge.broken_process" in str(m["blocks"])]
+    # Asking to script the broken one anyway is when "fix it first" is said.
+    click(alice, show(alice), f"{ActionId.RUNBOOK_REMIND}:{failover}", option="monday")
     nudge_dm = [
         m
         for m in alice.dm_messages()
@@ -688,36 +786,76 @@ def test_a_pasted_runbook_is_previewed_adjusted_then_imported(harness) -> None:
     assert shown["response_action"] == "update"
     preview = shown["view"]
     assert preview["callback_id"] == CallbackId.RUNBOOK_PREVIEW
-    labels = [b["label"]["text"] for b in preview["blocks"] if b["type"] == "input"]
-    assert labels == [
+    steps = [
+        b
+        for b in preview["blocks"]
+        if b.get("block_id", "").startswith(BlockId.RUNBOOK_STEP_PREFIX)
+    ]
+    assert [b["label"]["text"] for b in steps] == [
         "1. Announce the deploy in #deploys",
         "2. Check the error budget",
         "3. Run the pipeline",
         "4. Prune old images",
     ]
-    initial = [
-        b["element"]["initial_option"]["value"] for b in preview["blocks"] if b["type"] == "input"
-    ]
+    initial = [b["element"]["initial_option"]["value"] for b in steps]
     assert initial == ["per_deploy", "per_deploy", "per_deploy", "weekly"]
+    # Each step asks for its minutes: filled in where the words gave them, else the guess.
+    minutes = {
+        b["block_id"]: b["element"]
+        for b in preview["blocks"]
+        if b.get("block_id", "").startswith(BlockId.RUNBOOK_STEP_MINUTES_PREFIX)
+    }
+    assert [m.get("initial_value") for m in minutes.values()] == ["2", None, None, "20"]
+    assert minutes[f"{BlockId.RUNBOOK_STEP_MINUTES_PREFIX}1"]["placeholder"]["text"] == (
+        "a guess: 10"
+    )
     assert ops(harness.engine) == {}  # nothing saved before the import is confirmed
     with session_scope(harness.engine) as s:
         assert s.exec(select(RunbookImport)).one().status == "pending"
-    # Adjust one guess, then import.
+    # Minutes that are no number stay in the form, beside the box.
+    bad = alice.submit(
+        {**preview, "id": paste["id"]},
+        form_values(
+            **{f"{BlockId.RUNBOOK_STEP_MINUTES_PREFIX}1": {"type": "number_input", "value": "0"}}
+        ),
+    ).json()
+    assert bad["response_action"] == "errors"
+    assert list(bad["errors"]) == [f"{BlockId.RUNBOOK_STEP_MINUTES_PREFIX}1"]
+    assert ops(harness.engine) == {}
+    # Adjust one guess, give one step's minutes, then import.
     done = alice.submit(
         {**preview, "id": paste["id"]},
-        form_values(**{f"{BlockId.RUNBOOK_STEP_PREFIX}1": select_value("daily")}),
+        form_values(
+            **{
+                f"{BlockId.RUNBOOK_STEP_PREFIX}1": select_value("daily"),
+                f"{BlockId.RUNBOOK_STEP_MINUTES_PREFIX}1": {"type": "number_input", "value": "15"},
+            }
+        ),
     )
     assert done.status == 200 and not done.body
     imported = ops(harness.engine)
-    assert {t: (o.frequency, o.minutes, o.scripted, o.section) for t, o in imported.items()} == {
-        "Announce the deploy in #deploys": ("per_deploy", 2, False, "Before every deploy"),
-        "Check the error budget": ("daily", 10, False, "Before every deploy"),
-        "Run the pipeline": ("per_deploy", 10, True, "Deploy"),
-        "Prune old images": ("weekly", 20, False, "Weekly"),
+    assert {
+        t: (o.frequency, o.minutes, o.minutes_guessed, o.scripted, o.section)
+        for t, o in imported.items()
+    } == {
+        "Announce the deploy in #deploys": ("per_deploy", 2, False, False, "Before every deploy"),
+        "Check the error budget": ("daily", 15, False, False, "Before every deploy"),
+        "Run the pipeline": ("per_deploy", 10, True, True, "Deploy"),
+        "Prune old images": ("weekly", 20, False, False, "Weekly"),
     }
     result = last(harness.standin)
     assert "Imported 4 operations from the pasted text" in words(result)
-    assert board(harness.engine)["scripted.ops_80pct"].value == 25.0
+    assert "The minutes of 1 operation are guesses" in words(result)
+    # The pipeline's 10 minutes are a guess, and one deploy a day is assumed: an estimate.
+    [pipeline] = [
+        b["text"]["text"]
+        for b in result["blocks"]
+        if b.get("block_id") == f"{BlockId.RUNBOOK_OP_PREFIX}{imported['Run the pipeline'].id}"
+    ]
+    assert "10 min a run _(a guess)_" in pipeline and "*about 5 h a month*" in pipeline
+    assert "Per-deploy steps count 1 deploy a day (assumed" in words(result)
+    # The runbook's share is evidence until the team says it lists every operation.
+    assert "scripted.ops_80pct" not in board(harness.engine)
     # Submitting the same preview again imports nothing more.
     alice.submit({**preview, "id": paste["id"]}, {})
     assert len(ops(harness.engine)) == 4
@@ -855,11 +993,23 @@ def test_import_from_a_private_address_is_refused_with_a_friendly_message(harnes
 # ------------------------------------------------------------------ criteria → assessment
 
 
-def test_the_scripted_share_is_recorded_and_the_next_checkin_does_not_ask_it(harness) -> None:
+def test_a_runbook_said_to_list_everything_sets_the_share_and_the_checkin_does_not_ask_it(
+    harness,
+) -> None:
     alice = harness.user()
     for i in range(4):
         add(alice, f'"Job {i}" weekly 10m')
     add(alice, '"Job 4" daily 10m')
+    listing = show(alice)
+    question = next(b for b in listing["blocks"] if b.get("block_id") == BlockId.RUNBOOK_SCOPE)
+    assert "Does this runbook list all of platform's operations?" in question["text"]["text"]
+    assert "scripted.ops_80pct" not in board(harness.engine)  # not asked yet: no answer
+    click(alice, listing, f"{ActionId.RUNBOOK_SHOW}:", value=RunbookScopeAction.ALL)
+    noted = last(harness.standin)
+    assert noted["replace_original"] is True
+    assert "lists all of *platform*'s operations" in words(noted)
+    entry = board(harness.engine)["scripted.ops_80pct"]
+    assert (entry.value, entry.status, entry.source) == (0.0, "not_met", "runbook")
     for title in ("Job 0", "Job 1", "Job 2", "Job 3"):
         op_id = ops(harness.engine)[title].id
         click(alice, show(alice), f"{ActionId.RUNBOOK_EDIT}:{op_id}")
@@ -892,6 +1042,11 @@ def test_the_scripted_share_is_recorded_and_the_next_checkin_does_not_ask_it(har
     alice.command("assess")
     first = alice.current_question()
     assert first is not None and first != "scripted.ops_80pct"
+    assert "scripted.ops_80pct" not in run_checkin(alice, team_at_level(1))
+    # The check-in recorded the share it took as known; the next one still doesn't ask.
+    alice.command("assess")
+    assert "scripted.ops_80pct" not in run_checkin(alice, team_at_level(1))
+    assert team_row(harness.engine).level == 1  # 80 %: at the bar
 
 
 # ------------------------------------------------------------------ Block Kit
@@ -1342,6 +1497,7 @@ def test_scripted_submitted_twice_records_it_once(harness) -> None:
     alice = harness.user()
     add(alice, '"Rotate TLS certificates" weekly 30m')
     add(alice, '"Restart workers" daily 5m')
+    click(alice, show(alice), f"{ActionId.RUNBOOK_SHOW}:", value=RunbookScopeAction.ALL)
     op_id = ops(harness.engine)["Rotate TLS certificates"].id
     click(alice, show(alice), f"{ActionId.RUNBOOK_REMIND}:{op_id}", option="monday")
     [reminder] = reminders(harness.engine)
@@ -1395,3 +1551,295 @@ def test_ids_too_long_to_be_ours_get_a_friendly_answer(harness) -> None:
     assert len(answers) == 5
     assert all("gone from the runbook" in a or "can't find that team" in a for a in answers)
     assert len(ops(harness.engine)) == 1
+
+
+# ------------------------------------------------------------------ issue 11: no silent demotion
+
+
+def run_checkin(user, policy) -> list[str]:
+    """Answer every question the check-in asks with ``policy`` (a click when a button
+    carries the answer, else typed); the question ids in asking order."""
+    asked: list[str] = []
+    for _ in range(25):
+        qid = user.current_question()
+        if qid is None:
+            return asked
+        asked.append(qid)
+        value = policy(question(qid))
+        if any(o.value == value for o in question(qid).options):
+            assert user.click(qid, value).status == 200
+        else:
+            assert user.say(value).status == 200
+    raise AssertionError(f"the check-in did not finish: {asked}")
+
+
+def team_row(engine) -> Team:
+    with session_scope(engine) as s:
+        return s.exec(select(Team).where(Team.channel_id == CHANNEL)).one()
+
+
+def board_text(user) -> str:
+    user.command("board")
+    return words(last(user.standin))
+
+
+def scripted_row(text: str) -> str:
+    """The board's lines about the scripted share (its row and the evidence under it)."""
+    lines = text.split("\n")
+    at = next(i for i, line in enumerate(lines) if "routine operations run from a script" in line)
+    return "\n".join(lines[at : at + 2])
+
+
+def test_listing_manual_jobs_never_demotes_a_level_one_team(harness) -> None:
+    alice = harness.user()
+    alice.command("assess")
+    run_checkin(alice, team_at_level(1))
+    assert team_row(harness.engine).level == 1
+    # The team writes down the jobs it still does by hand: none of them scripted.
+    add(alice, '"Rotate TLS certificates" weekly 30m')
+    add(alice, '"Restart stuck workers" daily 5m')
+    add(alice, '"Renew the domain" yearly 20m')
+    assert team_row(harness.engine).level == 1
+    entry = board(harness.engine)["scripted.ops_80pct"]
+    assert (entry.status, entry.source) == ("met", "assessment")  # the check-in's answer
+    text = board_text(alice)
+    assert "is at Level 1" in text
+    row = scripted_row(text)
+    assert "*Met*" in row and "check-in" in row
+    assert "from your runbook: 0 of 3 operations scripted (0%)" in row  # the source, always
+    assert "the answer from your check-in stands" in row
+    assert "(0%) — runbook" not in text
+    # The next check-in asks for the share (the runbook is not a census) and keeps Level 1.
+    alice.command("assess")
+    asked = run_checkin(alice, team_at_level(1))
+    assert "scripted.ops_80pct" in asked
+    assert team_row(harness.engine).level == 1
+    # "Only some": nothing moves.
+    click(alice, show(alice), f"{ActionId.RUNBOOK_SHOW}:", value=RunbookScopeAction.SOME)
+    assert "stays evidence" in words(last(harness.standin))
+    assert board(harness.engine)["scripted.ops_80pct"].source == "assessment"
+    assert team_row(harness.engine).runbook_complete is False
+
+
+def test_saying_the_runbook_lists_everything_is_told_and_can_be_taken_back(harness) -> None:
+    alice = harness.user()
+    alice.command("assess")
+    run_checkin(alice, team_at_level(1))
+    add(alice, '"Rotate TLS certificates" weekly 30m')
+    add(alice, '"Restart stuck workers" daily 5m')
+    click(alice, show(alice), f"{ActionId.RUNBOOK_SHOW}:", value=RunbookScopeAction.ALL)
+    noted = words(last(harness.standin))
+    # Not silent: the person is told the share now puts Level 1 at stake.
+    assert "lists all of *platform*'s operations" in noted
+    assert "the team is at Level 1 today" in noted and "below Level 1" in noted
+    entry = board(harness.engine)["scripted.ops_80pct"]
+    assert (entry.status, entry.value, entry.source) == ("not_met", 0.0, "runbook")
+    row = scripted_row(board_text(alice))
+    assert "*Not met*" in row and "runbook" in row
+    assert "It lists all of your operations, so this is your scripted share." in row
+    # The next check-in takes the share as known (and records it again as its own).
+    alice.command("assess")
+    assert "scripted.ops_80pct" not in run_checkin(alice, team_at_level(1))
+    assert team_row(harness.engine).level == 0
+    assert "(0%) — runbook" in scripted_row(board_text(alice))  # still credited to the runbook
+    # Taken back ("It lists only some"): the board is the person's answer again.
+    listing = show(alice)
+    scope = next(b for b in listing["blocks"] if b.get("block_id") == BlockId.RUNBOOK_SCOPE)
+    assert scope["accessory"]["text"]["text"] == "It lists only some"
+    click(alice, listing, f"{ActionId.RUNBOOK_SHOW}:", value=RunbookScopeAction.SOME)
+    entry = board(harness.engine)["scripted.ops_80pct"]
+    assert (entry.status, entry.source, entry.updated_by) == ("met", "assessment", "U0ALICE")
+    alice.command("assess")  # and the check-in asks again
+    assert "scripted.ops_80pct" in run_checkin(alice, team_at_level(1))
+    assert team_row(harness.engine).level == 1
+
+
+def test_only_the_creator_an_owner_or_an_admin_says_what_the_runbook_covers(harness) -> None:
+    alice = harness.user()
+    add(alice, '"Rotate TLS certificates" weekly 30m')
+    bob = harness.user("U0BOB")
+    click(bob, show(bob), f"{ActionId.RUNBOOK_SHOW}:", value=RunbookScopeAction.ALL)
+    assert "Only the team's creator" in last(harness.standin)["text"]
+    assert team_row(harness.engine).runbook_complete is None
+    assert "scripted.ops_80pct" not in board(harness.engine)
+    harness.standin.add_user("U0ADMIN", is_admin=True)
+    admin = harness.user("U0ADMIN")
+    click(admin, show(admin), f"{ActionId.RUNBOOK_SHOW}:", value=RunbookScopeAction.SOME)
+    assert team_row(harness.engine).runbook_complete is False
+
+
+# ------------------------------------------------------------------ issue 11: verbs, not teams
+
+
+def team_names(engine) -> list[str]:
+    with session_scope(engine) as s:
+        return sorted(t.name for t in s.exec(select(Team)))
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ('remove "Rotate TLS certificates"', "click *Remove* beside it"),
+        ('delete "Rotate TLS certificates"', "click *Remove* beside it"),
+        ("edit Rotate", "click *Edit* beside it"),
+        ('remvoe "Rotate TLS certificates"', "if you meant *remove*"),
+    ],
+)
+def test_a_button_verb_explains_the_button_and_creates_no_team(harness, typed, says) -> None:
+    alice = harness.user()
+    add(alice, '"Rotate TLS certificates" weekly 30m')
+    assert alice.command(f"runbook {typed}").status == 200
+    answer = last(harness.standin)
+    assert says in words(answer)
+    assert "I don't know a team called" not in words(answer)
+    assert op_ids_in(answer) == [ops(harness.engine)["Rotate TLS certificates"].id]  # the list
+    assert team_names(harness.engine) == ["platform"]
+    assert len(ops(harness.engine)) == 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        (
+            'ad "Rotate TLS certificates" weekly 30m',
+            '`/maturity runbook add "Rotate TLS certificates" weekly 30m`',
+        ),
+        (
+            "imprt https://x.example/runbook.md",
+            "`/maturity runbook import https://x.example/runbook.md`",
+        ),
+        ("hepl", "`/maturity runbook help`"),
+    ],
+)
+def test_a_near_miss_of_a_verb_suggests_it_and_does_nothing(harness, typed, meant) -> None:
+    alice = harness.user()
+    assert alice.command(f"runbook {typed}").status == 200
+    text = last(harness.standin)["text"]
+    assert "Did you mean" in text and meant in text
+    assert ops(harness.engine) == {}
+    assert team_names(harness.engine) == ["platform"]
+
+
+def test_words_that_name_a_team_show_that_team_even_when_they_look_like_a_verb(harness) -> None:
+    for name in ("Editors", "Remove Me"):
+        channel_team(harness, channel_id=f"C0{name[:4].upper()}", channel_name=name)
+    alice = harness.user()
+    for typed in ("Editors", "Remove Me", "list Editors"):
+        alice.command(f"runbook {typed}")
+        shown = last(harness.standin)
+        header = next(b for b in shown["blocks"] if b["type"] == "header")
+        assert header["text"]["text"].endswith(typed.removeprefix("list "))
+    alice.command("runbook Payments Platform")  # no verb, no such team: a team name
+    assert "Payments Platform" in last(harness.standin)["text"]
+
+
+def test_a_runbook_said_to_list_everything_warns_before_it_costs_a_level(harness) -> None:
+    alice = harness.user()
+    alice.command("assess")
+    run_checkin(alice, team_at_level(1))
+    add(alice, '"Rotate TLS certificates" weekly 30m')
+    op_id = ops(harness.engine)["Rotate TLS certificates"].id
+    click(alice, show(alice), f"{ActionId.RUNBOOK_EDIT}:{op_id}")
+    scripted = {"type": "checkboxes", "selected_options": [{"value": "scripted"}]}
+    alice.submit(last_view(harness.standin), form_values(**{BlockId.RUNBOOK_SCRIPTED: scripted}))
+    click(alice, show(alice), f"{ActionId.RUNBOOK_SHOW}:", value=RunbookScopeAction.ALL)
+    assert "below Level 1" not in words(last(harness.standin))  # 1 of 1: over the bar
+    assert board(harness.engine)["scripted.ops_80pct"].status == "met"
+    add(alice, '"Restart stuck workers" daily 5m')
+    said = words(last(harness.standin))
+    assert "under the bar" in said and "will place it below Level 1" in said
+    assert board(harness.engine)["scripted.ops_80pct"].status == "not_met"
+    add(alice, '"Renew the domain" yearly 20m')  # already not met: said once, not again
+    assert "under the bar" not in words(last(harness.standin))
+
+
+# ------------------------------------------------------------------ issue 11: honest numbers
+
+
+def test_a_tiny_toil_is_said_plainly(harness) -> None:
+    alice = harness.user()
+    add(alice, '"Renew the domain" yearly 1m')
+    said = words(last(harness.standin))
+    assert "— *under 1 min of toil a month*" in said
+    assert "about *under" not in said and "about under" not in said
+
+
+def test_per_deploy_toil_uses_the_teams_deploy_rate_once_a_checkin_gave_it(harness) -> None:
+    alice = harness.user()
+    add(alice, '"Approve the deploy" per-deploy 5m')
+    said = words(last(harness.standin))
+    assert "*about 2.5 h of toil a month* if you ship one deploy a day (assumed" in said
+    with session_scope(harness.engine) as s:
+        team = s.exec(select(Team)).one()
+        s.add(
+            Assessment(
+                workspace_id=team.workspace_id,
+                team_id=team.id,
+                user_id="U0ALICE",
+                status=AssessmentStatus.COMPLETED,
+                answers={"context.deploys_per_day": "4"},
+                completed_at=datetime.now(UTC),
+            )
+        )
+    listing = words(show(alice))
+    assert "every deploy · 5 min a run · *10 h a month*" in listing  # 4 a day × 30 × 5 min
+    assert "Per-deploy steps count 4 deploys a day (from your check-in)" in listing
+
+
+def test_guessed_minutes_are_asked_for_in_the_form_and_kept_until_given(harness) -> None:
+    alice = harness.user()
+    click(alice, show(alice), ActionId.RUNBOOK_PASTE)
+    paste = last_view(harness.standin)
+    text = {"type": "plain_text_input", "value": "- Drain the node\n"}
+    preview = alice.submit(paste, form_values(**{BlockId.RUNBOOK_TEXT: text})).json()["view"]
+    alice.submit({**preview, "id": paste["id"]}, {})  # imported as guessed
+    row = ops(harness.engine)["Drain the node"]
+    assert (row.minutes, row.minutes_guessed) == (10, True)
+    assert "10 min a run _(a guess)_" in words(show(alice))
+    click(alice, show(alice), f"{ActionId.RUNBOOK_EDIT}:{row.id}")
+    form = last_view(harness.standin)
+    minutes = next(b for b in form["blocks"] if b.get("block_id") == BlockId.RUNBOOK_MINUTES)
+    assert minutes["optional"] is True and "initial_value" not in minutes["element"]
+    empty = {"type": "number_input", "value": None}
+    alice.submit(form, form_values(**{BlockId.RUNBOOK_MINUTES: empty}))
+    assert ops(harness.engine)["Drain the node"].minutes_guessed is True  # the guess stays
+    click(alice, show(alice), f"{ActionId.RUNBOOK_EDIT}:{row.id}")
+    given = {"type": "number_input", "value": "25"}
+    alice.submit(last_view(harness.standin), form_values(**{BlockId.RUNBOOK_MINUTES: given}))
+    row = ops(harness.engine)["Drain the node"]
+    assert (row.minutes, row.minutes_guessed) == (25, False)
+    listing = words(show(alice))
+    assert "25 min a run ·" in listing and "(a guess)" not in listing
+
+
+def test_minutes_given_on_one_page_of_the_preview_survive_to_the_import(harness) -> None:
+    alice = harness.user()
+    click(alice, show(alice), ActionId.RUNBOOK_PASTE)
+    paste = last_view(harness.standin)
+    steps = "\n".join(f"- Check shard {i:02d}" for i in range(30))
+    text = {"type": "plain_text_input", "value": steps}
+    first = alice.submit(paste, form_values(**{BlockId.RUNBOOK_TEXT: text})).json()["view"]
+    assert "page 1 of 2" in words(first)
+    given = {"type": "number_input", "value": "7"}
+    second = alice.submit(
+        {**first, "id": paste["id"]},
+        form_values(**{f"{BlockId.RUNBOOK_STEP_MINUTES_PREFIX}0": given}),
+    ).json()["view"]
+    assert "page 2 of 2" in words(second)
+    assert ops(harness.engine) == {}
+    late = {"type": "number_input", "value": "1h"}  # typed as people type it
+    alice.submit(
+        {**second, "id": paste["id"]},
+        form_values(**{f"{BlockId.RUNBOOK_STEP_MINUTES_PREFIX}29": late}),
+    )
+    imported = ops(harness.engine)
+    assert len(imported) == 30
+    assert (imported["Check shard 00"].minutes, imported["Check shard 00"].minutes_guessed) == (
+        7,
+        False,
+    )
+    assert (imported["Check shard 29"].minutes, imported["Check shard 29"].minutes_guessed) == (
+        60,
+        False,
+    )
+    assert imported["Check shard 01"].minutes_guessed is True

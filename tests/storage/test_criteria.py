@@ -2,9 +2,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from conversations.scoring import Status
-from storage.criteria import criteria_board, criterion_history, record_criterion
+from storage.criteria import (
+    answer_back,
+    criteria_board,
+    criterion_history,
+    record_criteria,
+    record_criterion,
+    runbook_facts,
+)
 from storage.db import session_scope
+from storage.runbook import add_operation, set_runbook_complete
 from storage.workspaces import get_or_create_named_team, get_or_create_workspace
 
 
@@ -88,3 +98,118 @@ def test_board_is_scoped_to_its_workspace(engine) -> None:
     with session_scope(engine) as s:
         assert criteria_board(session=s, workspace_id=ws_b, team_id=team_a) == {}
         assert criterion_history(session=s, workspace_id=ws_b, team_id=team_a) == []
+
+
+def _record(engine, ws: int, team: int, source: str, status: Status, value: float, at) -> None:
+    with session_scope(engine) as s:
+        record_criterion(
+            session=s,
+            workspace_id=ws,
+            team_id=team,
+            criterion_id="scripted.ops_80pct",
+            status=status,
+            value=value,
+            user_id="U1" if source == "assessment" else "U2",
+            source=source,
+            at=at,
+        )
+
+
+@pytest.mark.parametrize(
+    ("earlier", "current", "echo", "back_to"),
+    [
+        # The runbook overwrote a person's answer: the answer comes back, as it was given.
+        ("assessment", "runbook", False, ("met", 90.0, "assessment", "U1")),
+        # A check-in recorded the runbook's figure again as its own (no change, no history):
+        # still the runbook's, and the person's earlier answer comes back.
+        ("assessment", "runbook", True, ("met", 90.0, "assessment", "U1")),
+        # Nothing but the runbook ever said anything: "not answered yet" again.
+        ("runbook", "runbook", False, None),
+        # The near miss: a person's answer is current; nothing is touched.
+        ("runbook", "assessment", False, ("partly", 65.0, "assessment", "U1")),
+    ],
+)
+def test_a_criterion_the_runbook_set_goes_back_to_the_answer_a_person_gave(
+    engine, earlier: str, current: str, echo: bool, back_to
+) -> None:
+    ws, team = _team(engine)
+    t0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    first = (Status.MET, 90.0) if earlier == "assessment" else (Status.NOT_MET, 0.0)
+    _record(engine, ws, team, earlier, *first, t0)
+    then = (Status.PARTLY, 65.0) if current == "assessment" else (Status.NOT_MET, 0.0)
+    _record(engine, ws, team, current, *then, t0 + timedelta(days=1))
+    if echo:
+        with session_scope(engine) as s:
+            record_criteria(
+                session=s,
+                workspace_id=ws,
+                team_id=team,
+                statuses=[("scripted.ops_80pct", Status.NOT_MET, 0.0)],
+                user_id="U1",
+                source="assessment",
+            )
+    with session_scope(engine) as s:
+        before = len(criterion_history(session=s, workspace_id=ws, team_id=team))
+        answer_back(
+            session=s,
+            workspace_id=ws,
+            team_id=team,
+            criterion_id="scripted.ops_80pct",
+            source="runbook",
+            user_id="U3",
+            evidence="the runbook may not list every operation",
+        )
+    with session_scope(engine) as s:
+        row = criteria_board(session=s, workspace_id=ws, team_id=team).get("scripted.ops_80pct")
+        history = criterion_history(session=s, workspace_id=ws, team_id=team)
+    if back_to is None:
+        assert row is None
+    else:
+        assert (row.status, row.value, row.source, row.updated_by) == back_to
+    touched = current == "runbook"
+    assert len(history) == before + int(touched)
+    if touched:
+        assert (history[-1].user_id, history[-1].evidence) == (
+            "U3",
+            "the runbook may not list every operation",
+        )
+        # Said in the name of the answer that is back: asking again changes nothing more.
+        with session_scope(engine) as s:
+            answer_back(
+                session=s,
+                workspace_id=ws,
+                team_id=team,
+                criterion_id="scripted.ops_80pct",
+                source="runbook",
+            )
+        with session_scope(engine) as s:
+            assert len(criterion_history(session=s, workspace_id=ws, team_id=team)) == len(history)
+
+
+@pytest.mark.parametrize(
+    ("complete", "scripted", "total", "facts"),
+    [
+        (True, 3, 4, {"scripted.ops_80pct": 75.0}),  # said to list everything
+        (False, 3, 4, {}),  # near miss: only some
+        (None, 3, 4, {}),  # near miss: never asked
+        (True, 0, 0, {}),  # an empty runbook says nothing
+    ],
+)
+def test_a_checkin_takes_the_runbooks_share_as_known_only_when_it_lists_everything(
+    engine, complete: bool | None, scripted: int, total: int, facts: dict
+) -> None:
+    ws, team = _team(engine)
+    with session_scope(engine) as s:
+        for i in range(total):
+            add_operation(
+                session=s,
+                workspace_id=ws,
+                team_id=team,
+                title=f"Job {i}",
+                frequency="weekly",
+                minutes=10,
+                scripted=i < scripted,
+            )
+        set_runbook_complete(session=s, workspace_id=ws, team_id=team, complete=complete)
+    with session_scope(engine) as s:
+        assert runbook_facts(session=s, workspace_id=ws, team_id=team) == facts

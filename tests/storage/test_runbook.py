@@ -9,18 +9,23 @@ import pytest
 
 from conversations.runbook.ranking import Frequency
 from storage.db import session_scope
-from storage.models import RunbookImportStatus, ScheduleKind
+from storage.models import Assessment, AssessmentStatus, RunbookImportStatus, ScheduleKind
 from storage.runbook import (
     DuplicateOperation,
     add_operation,
     add_operations,
     create_import,
+    declared_counts,
     delete_operation,
     finish_import,
     get_import,
     get_operation,
+    latest_answer,
     list_operations,
+    operation_counts,
     reminders_for,
+    runbook_owners,
+    set_runbook_complete,
     stop_reminders,
     to_operation,
     update_operation,
@@ -246,3 +251,100 @@ def test_a_stored_operation_reads_as_the_domain_ranks_it(engine) -> None:
         False,
     )
     assert rows[legacy].frequency is Frequency.MONTHLY  # a frequency we no longer know
+
+
+# ------------------------------------------------------------------ issue 11
+
+
+def test_imported_minutes_nobody_gave_stay_marked_as_guesses(engine) -> None:
+    ws, team = _team(engine)
+    with session_scope(engine) as s:
+        added, _ = add_operations(
+            session=s,
+            workspace_id=ws,
+            team_id=team,
+            steps=[
+                {"title": "Guessed", "frequency": "weekly", "minutes": 10, "minutes_guessed": True},
+                {"title": "Said", "frequency": "weekly", "minutes": 15, "minutes_guessed": False},
+                {"title": "Old preview", "frequency": "weekly", "minutes": 10},  # no flag
+            ],
+            owner="U1",
+            created_by="U1",
+            source="paste",
+        )
+        ids = [r.id for r in added]
+    with session_scope(engine) as s:
+        rows = {r.title: r for r in list_operations(session=s, workspace_id=ws, team_id=team)}
+        assert [rows[t].minutes_guessed for t in ("Guessed", "Said", "Old preview")] == [
+            True,
+            False,
+            False,
+        ]
+        assert to_operation(rows["Guessed"]).minutes_guessed is True
+        update_operation(
+            session=s, workspace_id=ws, operation_id=ids[0], minutes=20, minutes_guessed=False
+        )
+    with session_scope(engine) as s:
+        row = get_operation(session=s, workspace_id=ws, operation_id=ids[0])
+        assert row is not None and (row.minutes, row.minutes_guessed) == (20, False)
+
+
+def test_the_runbook_counts_only_when_the_team_said_it_lists_everything(engine) -> None:
+    ws, team = _team(engine)
+    _, other = _team(engine, name="Other")
+    _add(engine, ws, team, "A", scripted=True)
+    _add(engine, ws, team, "B")
+    _add(engine, ws, team, "C")
+    _add(engine, ws, other, "D", scripted=True)
+    with session_scope(engine) as s:
+        assert operation_counts(session=s, workspace_id=ws, team_id=team) == (1, 3)
+        assert operation_counts(session=s, workspace_id=ws, team_id=other) == (1, 1)
+        assert declared_counts(session=s, workspace_id=ws, team_id=team) is None  # not asked
+    for complete, counts in ((False, None), (True, (1, 3)), (None, None)):
+        with session_scope(engine) as s:
+            set_runbook_complete(session=s, workspace_id=ws, team_id=team, complete=complete)
+        with session_scope(engine) as s:
+            assert declared_counts(session=s, workspace_id=ws, team_id=team) == counts
+    # Another workspace never reads it; an empty runbook said to be complete says nothing.
+    other_ws, _ = _team(engine, slack_team_id="T2")
+    with session_scope(engine) as s:
+        set_runbook_complete(session=s, workspace_id=ws, team_id=team, complete=True)
+        set_runbook_complete(session=s, workspace_id=ws, team_id=other, complete=True)
+        assert (
+            set_runbook_complete(session=s, workspace_id=other_ws, team_id=team, complete=False)
+            is None
+        )
+    with session_scope(engine) as s:
+        assert declared_counts(session=s, workspace_id=other_ws, team_id=team) is None
+        assert operation_counts(session=s, workspace_id=other_ws, team_id=team) == (0, 0)
+        delete_operation(
+            session=s,
+            workspace_id=ws,
+            operation_id=list_operations(session=s, workspace_id=ws, team_id=other)[0].id,
+        )
+    with session_scope(engine) as s:
+        assert declared_counts(session=s, workspace_id=ws, team_id=other) is None
+        assert runbook_owners(session=s, workspace_id=ws, team_id=team) == {"U1"}
+
+
+def test_the_latest_answer_to_a_question_survives_a_checkin_that_skipped_it(engine) -> None:
+    ws, team = _team(engine)
+    qid = "context.deploys_per_day"
+    with session_scope(engine) as s:
+        assert latest_answer(session=s, workspace_id=ws, team_id=team, qid=qid) is None
+        for day, answers in ((1, {qid: "4"}), (2, {qid: "skip"}), (3, {"other": "yes"})):
+            s.add(
+                Assessment(
+                    workspace_id=ws,
+                    team_id=team,
+                    user_id="U1",
+                    status=AssessmentStatus.COMPLETED,
+                    answers=answers,
+                    completed_at=datetime(2026, 11, day, tzinfo=UTC),
+                )
+            )
+        s.add(  # an open check-in's answer is not one yet
+            Assessment(workspace_id=ws, team_id=team, user_id="U1", answers={qid: "9"})
+        )
+    with session_scope(engine) as s:
+        assert latest_answer(session=s, workspace_id=ws, team_id=team, qid=qid) == "4"

@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.slack.ids import ActionId
+from conversations.runbook.adding import is_web_link
 from conversations.runbook.ranking import FREQUENCY_LABELS, Frequency
 from conversations.text import escape_mrkdwn, truncate
 
@@ -47,6 +48,15 @@ def link(url: str, label: str) -> str:
     """A mrkdwn link to a URL we validated as http(s); never lets the URL close the link."""
     safe = escape_mrkdwn(url).replace("|", "%7C")
     return f"<{safe}|{escape_mrkdwn(label)}>"
+
+
+def script_place(location: str, limit: int = 200) -> str:
+    """Where a script lives, for mrkdwn: a link when it is an http(s) address, otherwise its
+    words in a code span (escaped, backticks dropped: it can't become markup or a link)."""
+    if is_web_link(location):
+        return link(location, "script")
+    words = escape_mrkdwn(truncate(location.replace("`", "'"), limit))
+    return f"script in `{words}`"
 
 
 def to_dicts(blocks: Sequence[Block]) -> list[dict[str, Any]]:

@@ -13,7 +13,6 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
     NumberInputElement,
     StaticSelectElement,
-    UrlInputElement,
     UserSelectElement,
 )
 from slack_sdk.models.views import View
@@ -27,8 +26,15 @@ from bot.blocks.runbook.common import (
     text_input,
 )
 from bot.slack.ids import ActionId, BlockId, CallbackId
-from conversations.runbook.adding import MAX_MINUTES, NOTE_MAX, SECTION_MAX, TITLE_MAX
+from conversations.runbook.adding import (
+    LOCATION_MAX,
+    MAX_MINUTES,
+    NOTE_MAX,
+    SECTION_MAX,
+    TITLE_MAX,
+)
 from conversations.runbook.ranking import Frequency
+from conversations.text import format_number
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,7 @@ class FormValues:
     title: str = ""
     frequency: Frequency = Frequency.WEEKLY
     minutes: int = 30
+    minutes_guessed: bool = False  # ``minutes`` is our guess: ask for the real figure
     section: str = ""
     scripted: bool = False
     script_url: str = ""
@@ -49,6 +56,31 @@ class FormValues:
 SCRIPTED_OPTION = option("scripted", "It's scripted")
 FAILS_OPTION = option("fails", "It fails often")
 DIFFERS_OPTION = option("differs", "People get different results")
+
+
+def _minutes_input(values: FormValues) -> InputBlock:
+    """How long one run takes; when the figure is our guess it starts empty (left empty,
+    the guess stays, still marked as one)."""
+    guessed = values.minutes_guessed
+    return InputBlock(
+        block_id=BlockId.RUNBOOK_MINUTES,
+        label="Minutes one run takes",
+        element=NumberInputElement(
+            action_id=ActionId.RUNBOOK_INPUT,
+            is_decimal_allowed=False,
+            initial_value=None if guessed else str(values.minutes),
+            min_value="1",
+            max_value=str(MAX_MINUTES),
+            placeholder=f"a guess: {format_number(values.minutes)}" if guessed else None,
+        ),
+        optional=guessed,
+        hint=(
+            f"{format_number(values.minutes)} min is my guess: nobody has said yet. Type the "
+            "real figure, or leave it empty to keep the guess."
+            if guessed
+            else None
+        ),
+    )
 
 
 def form_modal(values: FormValues, *, team_name: str, metadata: str, new: bool) -> dict[str, Any]:
@@ -72,17 +104,7 @@ def form_modal(values: FormValues, *, team_name: str, metadata: str, new: bool) 
                 initial_option=frequency_option(values.frequency),
             ),
         ),
-        InputBlock(
-            block_id=BlockId.RUNBOOK_MINUTES,
-            label="Minutes one run takes",
-            element=NumberInputElement(
-                action_id=ActionId.RUNBOOK_INPUT,
-                is_decimal_allowed=False,
-                initial_value=str(values.minutes),
-                min_value="1",
-                max_value=str(MAX_MINUTES),
-            ),
-        ),
+        _minutes_input(values),
         text_input(
             BlockId.RUNBOOK_SECTION,
             "Section",
@@ -101,14 +123,15 @@ def form_modal(values: FormValues, *, team_name: str, metadata: str, new: bool) 
             ),
             optional=True,
         ),
-        InputBlock(
-            block_id=BlockId.RUNBOOK_SCRIPT_URL,
-            label="Link to the script",
-            element=UrlInputElement(
-                action_id=ActionId.RUNBOOK_INPUT, initial_value=values.script_url or None
-            ),
+        text_input(
+            BlockId.RUNBOOK_SCRIPT_URL,
+            "Where the script lives",
+            values.script_url,
+            max_length=LOCATION_MAX,
             optional=True,
-            hint="A link counts as scripted. Clear both to put it back on the to-script list.",
+            placeholder="ops/scripts/rotate-certs.sh, a git URL or a link",
+            hint="Any location counts as scripted. Clear both to put it back on the to-script "
+            "list.",
         ),
         InputBlock(
             block_id=BlockId.RUNBOOK_BROKEN,

@@ -1,6 +1,6 @@
 """Import previews: the card a URL import answers with, the preview modal (a page of
-:data:`PREVIEW_PAGE_SIZE` steps at a time, each with its guessed frequency to adjust), the
-paste modal, and a modal that only says something."""
+:data:`PREVIEW_PAGE_SIZE` steps at a time, each with its guessed frequency and its minutes to
+set), the paste modal, and a modal that only says something."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     InputBlock,
     MarkdownTextObject,
+    NumberInputElement,
     PlainTextInputElement,
     SectionBlock,
     StaticSelectElement,
@@ -30,6 +31,7 @@ from bot.blocks.runbook.common import (
 )
 from bot.slack.ids import COMMAND, ActionId, BlockId, CallbackId
 from bot.slack.metadata import PreviewMeta
+from conversations.runbook.adding import MAX_MINUTES
 from conversations.runbook.ranking import FREQUENCY_LABELS, Frequency
 from conversations.text import escape_mrkdwn, format_number, plural, truncate
 
@@ -62,14 +64,19 @@ class Preview:
     def pages(self) -> int:
         return max(1, math.ceil(len(self.steps) / PREVIEW_PAGE_SIZE))
 
+    @property
+    def minutes_guessed(self) -> int:
+        return sum(1 for s in self.steps if s.get("minutes_guessed"))
+
 
 def _step_line(step: dict[str, Any]) -> str:
     freq = FREQUENCY_LABELS[Frequency(step["frequency"])]
     done = " · :white_check_mark: scripted" if step.get("scripted") else ""
     reason = escape_mrkdwn(truncate(str(step.get("reason", "")), 60))
+    guess = " _(a guess)_" if step.get("minutes_guessed") else ""
     return (
         f"• {escape_mrkdwn(truncate(str(step['title']), 80))} — *{freq}* _({reason})_ · "
-        f"{format_number(step['minutes'])} min{done}"
+        f"{format_number(step['minutes'])} min{guess}{done}"
     )
 
 
@@ -100,6 +107,13 @@ def preview_card_blocks(p: Preview) -> list[Block]:
     facts = [plural(n, "step"), f"{format_number(p.scripted)} already scripted"]
     if sections:
         facts.append(plural(sections, "section"))
+    minutes = ""
+    if p.minutes_guessed:
+        minutes = (
+            f" {plural(p.minutes_guessed, 'step')} {'says' if p.minutes_guessed == 1 else 'say'}"
+            " nothing of how long a run takes: their minutes are guesses, marked as such until "
+            "you set them (*Review and import* asks)."
+        )
     return [
         SectionBlock(
             block_id=BlockId.RUNBOOK_PREVIEW,
@@ -108,7 +122,9 @@ def preview_card_blocks(p: Preview) -> list[Block]:
                 f"from `{_source(p.source_label)}`\n"
                 + " · ".join(facts)
                 + ". How often each step runs is my guess from its words: review them, or "
-                "import as they are and edit later. Nothing is saved until you import."
+                "import as they are and edit later."
+                + minutes
+                + " Nothing is saved until you import."
             ),
         ),
         SectionBlock(text=MarkdownTextObject(text="\n".join(lines))),
@@ -160,7 +176,9 @@ def preview_modal(p: Preview, meta: PreviewMeta) -> dict[str, Any]:
             text=MarkdownTextObject(
                 text=f"*{plural(n, 'step')}* for *{name(p.team_name)}*, from "
                 f"`{_source(p.source_label)}`{pages}.\nI guessed how often each runs from its "
-                "words. Change any that are off; nothing is saved until you import."
+                "words: change any that are off. Give the minutes one run takes where you know "
+                "them; an empty box keeps my guess, marked as one. Nothing "
+                "is saved until you import."
             ),
         )
     ]
@@ -170,8 +188,6 @@ def preview_modal(p: Preview, meta: PreviewMeta) -> dict[str, Any]:
         frequency = FROM_CODE.get(code, Frequency(step["frequency"]))
         hint_parts = [
             str(step.get("section") or ""),
-            f"{format_number(step['minutes'])} min a run"
-            + (" (a guess)" if step.get("minutes_guessed") else ""),
             str(step.get("reason") or ""),
             "already scripted" if step.get("scripted") else "",
         ]
@@ -184,10 +200,11 @@ def preview_modal(p: Preview, meta: PreviewMeta) -> dict[str, Any]:
                     options=FREQUENCY_OPTIONS,
                     initial_option=frequency_option(frequency),
                 ),
-                hint=truncate(" · ".join(h for h in hint_parts if h), 150),
+                hint=truncate(" · ".join(h for h in hint_parts if h), 150) or None,
                 optional=True,
             )
         )
+        blocks.append(_minutes_input(index, step))
     submit = (
         truncate(f"Import {n} steps" if n != 1 else "Import 1 step", 24) if last else "Next page"
     )
@@ -200,6 +217,26 @@ def preview_modal(p: Preview, meta: PreviewMeta) -> dict[str, Any]:
         private_metadata=meta.encode(),
         blocks=blocks,
     ).to_dict()
+
+
+def _minutes_input(index: int, step: dict[str, Any]) -> InputBlock:
+    """The minutes one run of a step takes: filled in when its words said, else empty with
+    the guess shown (an empty box keeps the guess, still marked as one)."""
+    minutes = format_number(step["minutes"])
+    guessed = bool(step.get("minutes_guessed"))
+    return InputBlock(
+        block_id=f"{BlockId.RUNBOOK_STEP_MINUTES_PREFIX}{index}",
+        label=f"Minutes one run of step {index + 1} takes",
+        element=NumberInputElement(
+            action_id=ActionId.RUNBOOK_INPUT,
+            is_decimal_allowed=False,
+            initial_value=None if guessed else minutes,
+            min_value="1",
+            max_value=str(MAX_MINUTES),
+            placeholder=f"a guess: {minutes}" if guessed else None,
+        ),
+        optional=True,
+    )
 
 
 def paste_modal(team_name: str, metadata: str) -> dict[str, Any]:

@@ -1,5 +1,7 @@
-"""The ranked runbook: what to script next first, a page at a time (:data:`PAGE_SIZE`
-operations a message), each operation with its reminder menu, Edit and Remove."""
+"""The ranked runbook: what to script next first, then what to fix first, what stays manual
+and what is scripted, a page at a time (:data:`PAGE_SIZE` operations a message), each
+operation with its reminder menu, Edit and Remove; at the foot, what the runbook covers
+(asked once: does it list all of the team's operations?)."""
 
 from __future__ import annotations
 
@@ -24,17 +26,24 @@ from slack_sdk.models.blocks import (
 from bot.blocks.runbook.common import (
     SECTION_TEXT_MAX,
     TITLE_SHOWN,
-    link,
     mention,
     name,
     option,
     q,
+    script_place,
 )
-from bot.slack.ids import COMMAND, ActionId, BlockId
+from bot.slack.ids import COMMAND, ActionId, BlockId, RunbookScopeAction
+from conversations.model import criterion
 from conversations.runbook.adding import ADD_EXAMPLE
+from conversations.runbook.coverage import (
+    SCRIPTED_CRITERION,
+    Coverage,
+    RunbookEvidence,
+)
 from conversations.runbook.ranking import (
     FREQUENCY_LABELS,
     Frequency,
+    Group,
     Ranked,
     Summary,
     percent_phrase,
@@ -70,15 +79,37 @@ class RunbookPage:
     deploys_known: bool
     page: int = 0
     note: str = ""  # mrkdwn, already safe: what just happened ("Removed “X”.")
+    coverage: Coverage = Coverage.UNKNOWN  # what the team said its runbook lists
 
     @property
     def pages(self) -> int:
         return max(1, math.ceil(len(self.lines) / PAGE_SIZE))
 
+    @property
+    def evidence(self) -> RunbookEvidence:
+        return RunbookEvidence(self.summary.scripted, self.summary.total, self.coverage)
+
 
 def _how_often(line: OpLine) -> str:
     op = line.ranked.op
-    return f"{FREQUENCY_LABELS[op.frequency]} · {format_number(op.minutes)} min a run"
+    guess = " _(a guess)_" if op.minutes_guessed else ""
+    return f"{FREQUENCY_LABELS[op.frequency]} · {format_number(op.minutes)} min a run{guess}"
+
+
+def _toil(r: Ranked) -> str:
+    return toil_phrase(r.toil, estimated=r.estimated)
+
+
+GROUP_HEADINGS: dict[Group, str] = {
+    Group.SCRIPT_NEXT: "*To script*, most toil first",
+    Group.FIX_FIRST: (
+        ":construction: *Fix the process first* — these fail often or come out differently "
+        "depending on who runs them, and a script would repeat that. Fix the steps, then clear "
+        "the flag with Edit to rank them."
+    ),
+    Group.KEPT_MANUAL: "*Kept manual on purpose*",
+    Group.SCRIPTED: "*Scripted*",
+}
 
 
 @dataclass(frozen=True)
@@ -90,12 +121,17 @@ class _Room:
     note: int = 120
     reason: int = 150
     link: bool = True
+    location: int = 200  # a script location that is not a link, shown as text
 
 
 # Escaping can make a text five times longer (``&`` → ``&amp;``) and a script link may be
 # 2,000 characters: when the full line would pass Slack's 3,000, show less of each text,
 # then leave the link out, rather than cut the mrkdwn (and maybe an entity) in half.
-_ROOMS = (_Room(), _Room(title=60, section=20, note=40, reason=40), _Room(60, 20, 40, 40, False))
+_ROOMS = (
+    _Room(),
+    _Room(title=60, section=20, note=40, reason=40, location=60),
+    _Room(60, 20, 40, 40, False),
+)
 
 
 def _op_text(line: OpLine) -> str:
@@ -122,19 +158,24 @@ def _op_text_in(line: OpLine, room: _Room) -> str:
     if line.reminder:
         extras.append(f":alarm_clock: you'll be reminded {escape_mrkdwn(line.reminder)}")
     if op.scripted:
-        script = f" ({link(line.script_url, 'script')})" if line.script_url and room.link else ""
+        script = ""
+        if line.script_url and room.link:
+            script = f" ({script_place(line.script_url, room.location)})"
         head = f":white_check_mark: *{title}*"
-        saves = f"saves *{toil_phrase(r.toil)} a month*"
+        saves = f"saves *{_toil(r)} a month*"
         body = f"{section}scripted{script} · {_how_often(line)} · {saves}"
     elif op.kept_manual:
         head = f":raised_hand: *{title}*"
         body = (
             f"{section}kept manual: {q(line.keep_manual_reason, room.reason)} · "
-            f"{_how_often(line)} · {toil_phrase(r.toil)} a month"
+            f"{_how_often(line)} · {_toil(r)} a month"
         )
+    elif r.rank is None:  # broken: its process comes first
+        head = f":construction: *{title}*"
+        body = f"{section}{_how_often(line)} · *{_toil(r)} a month*"
     else:
         head = f"*{r.rank}. {title}*"
-        body = f"{section}{_how_often(line)} · *{toil_phrase(r.toil)} a month*"
+        body = f"{section}{_how_often(line)} · *{_toil(r)} a month*"
     text = f"{head}\n{body}"
     if extras:
         text += "\n" + " · ".join(extras)
@@ -183,12 +224,26 @@ def _op_actions(line: OpLine, team_name: str) -> ActionsBlock:
 def _summary_text(s: Summary) -> str:
     if not s.total:
         return ""
+    estimated = s.estimated > 0
     done = (
         f"*{percent_phrase(s.share)}* of {plural(s.total, 'operation')} scripted (the goal is "
         f"{GOAL}%) · *{percent_phrase(s.toil_weighted_share)}* of the toil · "
-        f"*{toil_phrase(s.toil_removed)} a month* of toil removed so far"
+        f"*{toil_phrase(s.toil_removed, estimated=estimated)} a month* of toil removed so far"
     )
-    return f"{done}\n{toil_phrase(s.toil_manual)} a month is still done by hand."
+    manual = toil_phrase(s.toil_manual, estimated=estimated)
+    text = f"{done}\n{manual[:1].upper()}{manual[1:]} a month is still done by hand"
+    if estimated:
+        text += (
+            f" — an estimate: {plural(s.estimated, 'figure')} below "
+            f"{'rests' if s.estimated == 1 else 'rest'} on a guess"
+        )
+    text += "."
+    if s.fix_first:
+        text += (
+            f"\n:construction: {plural(s.fix_first, 'operation')} "
+            f"{'is' if s.fix_first == 1 else 'are'} broken: fix the process before scripting."
+        )
+    return text
 
 
 def nav_buttons(team_id: int) -> list[ButtonElement]:
@@ -238,17 +293,19 @@ def list_blocks(p: RunbookPage) -> list[Block]:
     if any(line.ranked.op.frequency is Frequency.PER_DEPLOY for line in p.lines):
         rate = plural(p.deploys_per_day, "deploy")
         source = (
-            "from your last check-in"
+            "from your check-in"
             if p.deploys_known
-            else f"a guess until `{COMMAND} assess` records your real rate"
+            else f"assumed: a guess until `{COMMAND} assess` records your real rate"
         )
         how += f" Per-deploy steps count {rate} a day ({source})."
+    if any(line.ranked.op.minutes_guessed for line in p.lines):
+        how += " Minutes marked _(a guess)_ are my guesses: set the real ones with Edit."
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=how)]))
     top = [line for line in p.lines if line.ranked.rank is not None][:3]
     if p.page == 0 and top:
         names = " · ".join(
             f"{line.ranked.rank}. {escape_mrkdwn(truncate(line.ranked.op.title, 60))} "
-            f"({toil_phrase(line.ranked.toil)})"
+            f"({_toil(line.ranked)})"
             for line in top
         )
         blocks.append(
@@ -265,7 +322,16 @@ def list_blocks(p: RunbookPage) -> list[Block]:
         )
     blocks.append(DividerBlock())
     page = min(max(p.page, 0), p.pages - 1)
+    shown: Group | None = None
     for line in p.lines[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]:
+        if line.ranked.group is not shown:
+            shown = line.ranked.group
+            blocks.append(
+                ContextBlock(
+                    block_id=f"{BlockId.RUNBOOK_GROUP_PREFIX}{shown}",
+                    elements=[MarkdownTextObject(text=GROUP_HEADINGS[shown])],
+                )
+            )
         blocks.append(
             SectionBlock(
                 block_id=f"{BlockId.RUNBOOK_OP_PREFIX}{line.ranked.op.id}",
@@ -304,7 +370,60 @@ def list_blocks(p: RunbookPage) -> list[Block]:
                 ]
             )
         )
-    return blocks
+    return blocks + coverage_blocks(p)
+
+
+def _scope_button(team_id: int, action: RunbookScopeAction, label: str) -> ButtonElement:
+    return ButtonElement(
+        text=label,
+        action_id=f"{ActionId.RUNBOOK_SHOW}:{team_id}:{action}",
+        value=str(action),
+    )
+
+
+def coverage_blocks(p: RunbookPage) -> list[Block]:
+    """What the runbook's share counts for; the first time, the question (two buttons)."""
+    e = p.evidence
+    if not e.total:
+        return []
+    bar = escape_mrkdwn(criterion(SCRIPTED_CRITERION).label)
+    found = f"From this runbook: *{escape_mrkdwn(e.counts())}* ({percent_phrase(e.share)})."
+    if p.coverage is Coverage.UNKNOWN:
+        return [
+            SectionBlock(
+                block_id=BlockId.RUNBOOK_SCOPE,
+                text=MarkdownTextObject(
+                    text=f"*Does this runbook list all of {name(p.team_name)}'s operations?* "
+                    f"{found} If it lists them all, that share becomes the team's answer to "
+                    f"“{bar}” and check-ins stop asking. If it lists only some (the manual ones "
+                    "you want gone, say), it stays evidence beside the team's own answer."
+                ),
+            ),
+            ActionsBlock(
+                block_id=BlockId.RUNBOOK_SCOPE_ACTIONS,
+                elements=[
+                    _scope_button(p.team_id, RunbookScopeAction.ALL, "Yes, all of them"),
+                    _scope_button(p.team_id, RunbookScopeAction.SOME, "No, only some"),
+                ],
+            ),
+        ]
+    if p.coverage is Coverage.ALL:
+        text = (
+            f"This runbook lists all of {name(p.team_name)}'s operations, so its share is the "
+            f"team's answer to “{bar}”. {found}"
+        )
+        change = _scope_button(p.team_id, RunbookScopeAction.SOME, "It lists only some")
+    else:
+        text = (
+            f"This runbook lists some of {name(p.team_name)}'s operations, so its share is "
+            f"evidence: the team's own answer to “{bar}” stands. {found}"
+        )
+        change = _scope_button(p.team_id, RunbookScopeAction.ALL, "It lists all of them")
+    return [
+        SectionBlock(
+            block_id=BlockId.RUNBOOK_SCOPE, text=MarkdownTextObject(text=text), accessory=change
+        )
+    ]
 
 
 def list_text(p: RunbookPage) -> str:

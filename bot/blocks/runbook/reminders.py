@@ -17,14 +17,13 @@ from slack_sdk.models.blocks import (
     InputBlock,
     MarkdownTextObject,
     SectionBlock,
-    UrlInputElement,
 )
 
 from bot.blocks.assessment import nudge_block
 from bot.blocks.runbook.common import name, q, question_modal, text_input
 from bot.slack.ids import ActionId, BlockId, CallbackId
 from conversations.nudges import Nudge
-from conversations.runbook.adding import NOTE_MAX
+from conversations.runbook.adding import LOCATION_MAX, NOTE_MAX
 from conversations.runbook.ranking import FREQUENCY_LABELS, Frequency, toil_phrase
 from conversations.text import format_number
 
@@ -53,12 +52,15 @@ def scripted_modal(title: str, metadata: str, url: str = "") -> dict[str, Any]:
         "Save",
         metadata,
         f"Nice work on {q(title)}! Where does the script live?",
-        InputBlock(
-            block_id=BlockId.RUNBOOK_SCRIPT_URL,
-            label="Link to the script",
-            element=UrlInputElement(action_id=ActionId.RUNBOOK_INPUT, initial_value=url or None),
-            hint="The file in version control, or the pipeline job that runs it: where a "
-            "newcomer will find it.",
+        text_input(
+            BlockId.RUNBOOK_SCRIPT_URL,
+            "Where the script lives",
+            url,
+            max_length=LOCATION_MAX,
+            optional=True,
+            placeholder="ops/scripts/rotate-certs.sh, git@…:ops.git or a link",
+            hint="A path in your repository, a git or ssh URL, a link to the pipeline job: "
+            "wherever a newcomer will find it. Optional.",
         ),
     )
 
@@ -93,15 +95,23 @@ def reminder_blocks(
     toil: float,
     rank: int | None,
     total: int,
+    estimated: bool = False,
+    minutes_guessed: bool = False,
+    deploys_assumed: bool = False,
 ) -> list[Block]:
     place = f"#{rank} of {total} to script in" if rank else "in"
+    guess = ", a guess" if minutes_guessed else ""
+    assumed = " (one deploy a day, assumed)" if deploys_assumed else ""
+    costs = "It costs" if not estimated else "By our estimate it costs"
     return [
         SectionBlock(
             block_id=BlockId.REMINDER,
             text=MarkdownTextObject(
-                text=f":alarm_clock: *Time to script {q(title)}?*\nIt costs about "
-                f"*{toil_phrase(toil)} of hands-on work a month* ({FREQUENCY_LABELS[frequency]}, "
-                f"{format_number(minutes)} min a run), {place} *{name(team_name)}*'s runbook."
+                text=f":alarm_clock: *Time to script {q(title)}?*\n{costs} "
+                f"*{toil_phrase(toil, estimated=estimated)} of hands-on work a month* "
+                f"({FREQUENCY_LABELS[frequency]}{assumed}, {format_number(minutes)} min a run"
+                f"{guess}), "
+                f"{place} *{name(team_name)}*'s runbook."
             ),
         ),
         ActionsBlock(
@@ -128,8 +138,11 @@ def reminder_blocks(
     ]
 
 
-def reminder_text(title: str, toil: float) -> str:
-    return f"Time to script {q(title)}? It costs about {toil_phrase(toil)} of toil a month."
+def reminder_text(title: str, toil: float, estimated: bool = False) -> str:
+    return (
+        f"Time to script {q(title)}? It costs {toil_phrase(toil, estimated=estimated)} of toil "
+        "a month."
+    )
 
 
 def settled_blocks(text: str, context: str = "") -> list[Block]:

@@ -6,7 +6,14 @@ import re
 
 from slack_bolt import App
 
-from bot.listeners.actions import assessment, nudges, runbook, runbook_import, runbook_reminders
+from bot.listeners.actions import (
+    assessment,
+    nudges,
+    runbook,
+    runbook_import,
+    runbook_reminders,
+    teams,
+)
 from bot.slack.ids import ActionId
 
 
@@ -34,3 +41,5 @@ def register(app: App) -> None:
     app.action(_prefixed(ActionId.REMINDER_SCRIPTED))(runbook_reminders.handle_scripted)
     app.action(_prefixed(ActionId.REMINDER_SNOOZE))(runbook_reminders.handle_snooze)
     app.action(_prefixed(ActionId.REMINDER_KEEP_MANUAL))(runbook_reminders.handle_keep_manual)
+    app.action(ActionId.TEAM_CREATE)(teams.handle_create)
+    app.action(ActionId.COMMAND_RUN)(teams.handle_run)

@@ -36,7 +36,7 @@ def handle_answer(
     later(
         context,
         lambda: assessment.answer(
-            deps, client, where, assessment_id, qid, value, clicked_ts=clicked
+            deps, client, where, assessment_id, qid, value, clicked_ts=clicked, button=True
         ),
         ephemeral(respond),
         what="a check-in answer",

@@ -1,4 +1,5 @@
-"""Clicks on the ranked runbook: remind, edit, remove, add, paste, page."""
+"""Clicks on the ranked runbook: remind, edit, remove, add, paste, page, show, and what the
+runbook covers (``runbook.show:<team>:scope_all|scope_some``: recorded, then shown)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from bot.listeners.edge import (
     trigger_of,
     where_of,
 )
-from bot.usecases.runbook import editing, importing, listing, reminders
+from bot.slack.ids import RunbookScopeAction
+from bot.usecases.runbook import coverage, editing, importing, listing, reminders
 
 
 def handle_remind(
@@ -158,14 +160,38 @@ def handle_page(
 
 
 def handle_show(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
 ) -> None:
-    """Show the runbook (under an operation just added): the list, in its place."""
+    """Show the runbook (under an operation just added): the list, in its place. A button
+    saying what the runbook covers records that first."""
     ack()
     deps, where, team_id = deps_of(context), where_of(context, body), target(action)
+    scope = _scope(action)
+    if scope is None:
+        later(
+            context,
+            lambda: listing.show_team(deps, where, team_id),
+            ephemeral(respond),
+            what="showing a runbook",
+        )
+        return
     later(
         context,
-        lambda: listing.show_team(deps, where, team_id),
+        lambda: coverage.declare(deps, client, where, team_id, scope),
         ephemeral(respond),
-        what="showing a runbook",
+        what="saying what a runbook covers",
     )
+
+
+def _scope(action: dict[str, Any]) -> RunbookScopeAction | None:
+    """``runbook.show:<team>:scope_all`` → what the runbook covers; None for a plain show."""
+    parts = str(action.get("action_id", "")).split(":")
+    try:
+        return RunbookScopeAction(parts[2]) if len(parts) == 3 else None
+    except ValueError:
+        return None

@@ -1,8 +1,11 @@
 """What the runbook's use cases share: the team a command is about, who may change what,
-the ``scripted.ops_80pct`` criterion the runbook feeds, and a page of the ranked list.
+the ``scripted.ops_80pct`` criterion the runbook may feed, and a page of the ranked list.
 
-After every change the scripted share is recorded on the team's criteria board with source
-``runbook`` (:func:`record_share`), so the next check-in takes it as known instead of asking.
+A runbook's scripted share is evidence about the operations it lists. After every change
+(:func:`record_share`) it is recorded on the team's criteria board — replacing the answer a
+person gave — only when the team said its runbook lists all of its operations
+(``Team.runbook_complete``, see ``conversations.runbook.coverage``); the next check-in then
+takes it as known. Otherwise the person's answer stands and the runbook is shown beside it.
 """
 
 from __future__ import annotations
@@ -23,26 +26,27 @@ from bot.slack.errors import UserFacingError
 from bot.slack.ids import COMMAND
 from bot.usecases import teams
 from bot.usecases.context import Where, workspace_id_for
-from conversations.model import DEPLOYS_PER_DAY
+from conversations.model import DEPLOYS_PER_DAY, criterion
+from conversations.runbook.adding import LOCATION_MAX, clean_title
+from conversations.runbook.coverage import SCRIPTED_CRITERION, RunbookEvidence, coverage_of
 from conversations.runbook.ranking import DEFAULT_DEPLOYS_PER_DAY, rank, summarise
-from conversations.scoring import Status, criterion_status, number_of
+from conversations.scoring import Status, number_of
 from conversations.text import escape_mrkdwn, format_number, truncate
-from storage.criteria import criteria_board, record_criterion
+from storage.criteria import answer_back, criteria_board, record_criterion
 from storage.db import read_scope
 from storage.models import RunbookOperation, Team
 from storage.runbook import (
     get_operation,
-    latest_checkin_answers,
+    latest_answer,
     list_operations,
+    operation_counts,
     reminders_for,
     to_operation,
 )
 from storage.workspaces import get_team
 
-SCRIPTED_CRITERION = "scripted.ops_80pct"
 SOURCE = "runbook"
-URL_MAX = 2000
-_URL = re.compile(r"^https?://[^\s<>|]+$", re.IGNORECASE)
+URL_MAX = LOCATION_MAX
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'"})
 GONE = "That operation is gone from the runbook."
@@ -60,17 +64,15 @@ def split_words(text: str) -> list[str]:
         return flat.split()
 
 
-def is_web_address(url: str) -> bool:
-    """An http(s) address a script link may be (no spaces, no mrkdwn brackets)."""
-    return bool(_URL.match(url)) and len(url) <= URL_MAX
+def script_location(text: str) -> str | None:
+    """Where a script lives, as given — a link, ``git@github.com:acme/ops.git``, an
+    ``ssh://`` URL, ``ops/scripts/rotate.sh`` — on one line; "" for none. None when it is
+    longer than we keep (the caller says so). Rendered as a link only when it is http(s)."""
+    flat = clean_title(text, URL_MAX + 1)
+    return None if len(flat) > URL_MAX else flat
 
 
-def check_url(url: str) -> str:
-    """A script link as typed (trimmed): empty, or a web address; refused otherwise."""
-    url = url.strip()
-    if url and not is_web_address(url):
-        raise UserFacingError("The script link has to be a web address starting with https://.")
-    return url
+LOCATION_TOO_LONG = f"Keep the script's location under {URL_MAX:,} characters."
 
 
 def is_user_id(text: str) -> bool:
@@ -107,9 +109,10 @@ def team_of(session: Session, ws: int, team_id: int) -> Team:
 
 
 def deploys_per_day(session: Session, ws: int, team_id: int) -> float | None:
-    """The team's deploys a day from its latest check-in, None when never answered."""
-    answers = latest_checkin_answers(session=session, workspace_id=ws, team_id=team_id)
-    return number_of(DEPLOYS_PER_DAY, answers) if answers else None
+    """The team's deploys a day from its latest check-in that answered it; None when no
+    check-in has (per-deploy toil is then an estimate at one deploy a day)."""
+    raw = latest_answer(session=session, workspace_id=ws, team_id=team_id, qid=DEPLOYS_PER_DAY)
+    return None if raw is None else number_of(DEPLOYS_PER_DAY, {DEPLOYS_PER_DAY: raw})
 
 
 # ------------------------------------------------------------------ who may change what
@@ -118,6 +121,14 @@ def deploys_per_day(session: Session, ws: int, team_id: int) -> float | None:
 def may_change(client: WebClient, op: RunbookOperation, team: Team, user_id: str) -> bool:
     """The operation's owner, the team's creator, or a workspace admin."""
     if user_id and user_id in (op.owner, team.created_by):
+        return True
+    return people.lookup(client, user_id).is_admin
+
+
+def may_declare(client: WebClient, team: Team, owners: set[str], user_id: str) -> bool:
+    """Who may say what the team's runbook covers: the team's creator, anyone who owns one
+    of its operations (``owners``), or a workspace admin."""
+    if user_id and (user_id == team.created_by or user_id in owners):
         return True
     return people.lookup(client, user_id).is_admin
 
@@ -159,40 +170,72 @@ def load_for_change(
 # ------------------------------------------------------------------ the criterion
 
 
-def record_share(session: Session, ws: int, team_id: int, user_id: str) -> None:
-    """Set ``scripted.ops_80pct`` from the runbook (source ``runbook``) after a change."""
-    rows = list_operations(session=session, workspace_id=ws, team_id=team_id)
-    ops = [to_operation(r) for r in rows]
-    board = criteria_board(session=session, workspace_id=ws, team_id=team_id)
-    current = board.get(SCRIPTED_CRITERION)
-    if not ops:
-        if current is not None and current.source == SOURCE and current.value is not None:
-            record_criterion(
-                session=session,
-                workspace_id=ws,
-                team_id=team_id,
-                criterion_id=SCRIPTED_CRITERION,
-                status=Status.UNKNOWN,
-                value=None,
-                user_id=user_id,
-                source=SOURCE,
-                evidence="the runbook is empty again",
-            )
-        return
-    s = summarise(ops)
-    assert s.share is not None
-    status = criterion_status(SCRIPTED_CRITERION, format_number(s.share))
-    changed = current is None or current.status != status or current.value != s.share
+def evidence_of(session: Session, ws: int, team: Team) -> RunbookEvidence:
+    """The team's runbook as evidence: its counts, and what the team said it covers."""
+    assert team.id is not None
+    scripted, total = operation_counts(session=session, workspace_id=ws, team_id=team.id)
+    return RunbookEvidence(scripted, total, coverage_of(team.runbook_complete))
+
+
+WHY_BACK = (
+    "The runbook no longer stands in for this answer ({why}): back to the last answer a "
+    "person gave."
+)
+
+
+def record_share(session: Session, ws: int, team_id: int, user_id: str) -> str:
+    """After a change to the runbook (or to what it covers), bring ``scripted.ops_80pct``
+    in line: the runbook's share when it stands in (the team said it lists all of its
+    operations), recorded with its source; otherwise a share the runbook set earlier goes
+    back to the answer a person gave, and a person's answer is never touched.
+
+    Returns a warning (mrkdwn) when this change takes the criterion from met to not met
+    for a team at Level 1 or above, so that no level is lost without being told; else ""."""
+    team = team_of(session, ws, team_id)
+    evidence = evidence_of(session, ws, team)
+    if not evidence.stands_in:
+        why = "it is empty" if evidence.total == 0 else "it may not list every operation"
+        answer_back(
+            session=session,
+            workspace_id=ws,
+            team_id=team_id,
+            criterion_id=SCRIPTED_CRITERION,
+            source=SOURCE,
+            user_id=user_id,
+            evidence=WHY_BACK.format(why=why),
+        )
+        return ""
+    current = criteria_board(session=session, workspace_id=ws, team_id=team_id).get(
+        SCRIPTED_CRITERION
+    )
+    status, share = evidence.status, evidence.share
+    changed = current is None or current.status != status or current.value != share
+    was_met = current is not None and current.status == Status.MET  # before it is changed
     record_criterion(
         session=session,
         workspace_id=ws,
         team_id=team_id,
         criterion_id=SCRIPTED_CRITERION,
         status=status,
-        value=s.share,
+        value=share,
         user_id=user_id,
         source=SOURCE,
-        evidence=(f"{s.scripted} of {s.total} runbook operations scripted" if changed else ""),
+        evidence=evidence.phrase() if changed else "",
+    )
+    if was_met and status is not Status.MET and (team.level or 0) >= 1:
+        return level_at_stake(evidence, team.level or 0)
+    return ""
+
+
+def level_at_stake(evidence: RunbookEvidence, level: int) -> str:
+    """The runbook's share, standing in for the answer, is under the bar: say what it costs."""
+    return (
+        f":warning: That puts the runbook at {escape_mrkdwn(evidence.counts())} "
+        f"({format_number(round(evidence.share or 0))}%), under the bar of "
+        f"“{escape_mrkdwn(criterion(SCRIPTED_CRITERION).label)}”. The team said its runbook "
+        f"lists all of its operations, so this is its answer now: the team is at Level {level} "
+        "today, and its next check-in will place it below Level 1 unless more gets scripted. "
+        "If the runbook doesn't list every operation, say so under the list."
     )
 
 
@@ -234,6 +277,7 @@ def load_page(
         deploys_known=rate is not None,
         page=page,
         note=note,
+        coverage=coverage_of(team.runbook_complete),
     )
 
 

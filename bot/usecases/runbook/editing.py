@@ -23,8 +23,8 @@ from bot.slack.ids import COMMAND, ActionId, BlockId
 from bot.slack.metadata import FormMeta
 from bot.usecases.context import Where, workspace_id_for
 from bot.usecases.runbook.common import (
+    LOCATION_TOO_LONG,
     is_user_id,
-    is_web_address,
     load_for_change,
     load_page,
     may_change,
@@ -32,6 +32,7 @@ from bot.usecases.runbook.common import (
     record_share,
     refusal,
     resolve_team,
+    script_location,
     team_of,
 )
 from conversations.runbook.adding import (
@@ -43,7 +44,7 @@ from conversations.runbook.adding import (
     parse_add,
     parse_minutes,
 )
-from conversations.runbook.ranking import FREQUENCY_LABELS, Frequency, toil_phrase
+from conversations.runbook.ranking import FREQUENCY_LABELS, Frequency, Ranked, toil_phrase
 from conversations.text import escape_mrkdwn
 from storage.db import read_scope, session_scope
 from storage.runbook import (
@@ -103,20 +104,33 @@ def add(deps: Deps, where: Where, words: Sequence[str]) -> Answer:
                 f"{q(request.title)} is already in {escape_mrkdwn(team.name)}'s runbook. "
                 f"Change it with Edit in `{COMMAND} runbook`."
             )
-        record_share(session, ws, team.id, where.user_id)
+        warning = record_share(session, ws, team.id, where.user_id)
         page = load_page(session, ws, team, where.user_id)
     line = next(line for line in page.lines if line.ranked.op.id == row.id)
     todo = sum(1 for x in page.lines if x.ranked.rank is not None)
-    place = f"#{line.ranked.rank} of {todo} to script" if line.ranked.rank else "scripted"
+    place = f"#{line.ranked.rank} of {todo} to script" if line.ranked.rank else "not ranked"
     note = (
         f":white_check_mark: Added {q(request.title)} to *{escape_mrkdwn(team.name)}*'s runbook: "
-        f"{FREQUENCY_LABELS[line.ranked.op.frequency]}, {request.minutes} min a run — about "
-        f"*{toil_phrase(line.ranked.toil)} of toil a month*, {place}."
+        f"{FREQUENCY_LABELS[line.ranked.op.frequency]}, {request.minutes} min a run — "
+        f"{toil_words(line.ranked, page.deploys_per_day)}, {place}."
     )
+    if warning:
+        note += f"\n{warning}"
     return Answer(
         text=f"Added {q(request.title)} to the runbook.",
         blocks=to_dicts(added_blocks(note, page.team_id)),
     )
+
+
+def toil_words(r: Ranked, deploys_per_day: float) -> str:
+    """``*2.2 h of toil a month*``; for an estimate, ``about …`` and what it assumed."""
+    text = f"*{toil_phrase(r.toil, estimated=r.estimated)} of toil a month*"
+    if r.estimated and r.op.frequency is Frequency.PER_DEPLOY and not r.op.minutes_guessed:
+        rate = "one deploy" if deploys_per_day == 1 else f"{deploys_per_day:g} deploys"
+        text += f" if you ship {rate} a day (assumed until `{COMMAND} assess` records your rate)"
+    elif r.estimated:
+        text += " (an estimate)"
+    return text
 
 
 # ------------------------------------------------------------------ the form
@@ -138,6 +152,7 @@ def open_form(
             title=row.title,
             frequency=to_operation(row).frequency,
             minutes=row.minutes,
+            minutes_guessed=row.minutes_guessed,
             section=row.section,
             scripted=row.scripted,
             script_url=row.script_url,
@@ -200,20 +215,25 @@ def parse_form(
             errors[BlockId.RUNBOOK_FREQUENCY] = "Pick how often it runs."
     minutes_el = element(BlockId.RUNBOOK_MINUTES)
     if minutes_el is not None:
-        raw = str(minutes_el.get("value") or "")
+        raw = str(minutes_el.get("value") or "").strip()
         minutes = parse_minutes(raw)
-        if minutes is None or not MIN_MINUTES <= minutes <= MAX_MINUTES:
+        if not raw and not new:
+            pass  # left empty on an operation whose minutes are a guess: the guess stays
+        elif minutes is None or not MIN_MINUTES <= minutes <= MAX_MINUTES:
             errors[BlockId.RUNBOOK_MINUTES] = "Minutes one run takes: a whole number, 1 to 10080."
         else:
             changes["minutes"] = minutes
+            changes["minutes_guessed"] = False  # someone said it
     section = text(BlockId.RUNBOOK_SECTION)
     if section is not None:
         changes["section"] = section
     url = text(BlockId.RUNBOOK_SCRIPT_URL)
     if url is not None:
-        if url and not is_web_address(url):
-            errors[BlockId.RUNBOOK_SCRIPT_URL] = "A web address starting with https://, please."
-        changes["script_url"] = url
+        location = script_location(url)
+        if location is None:
+            errors[BlockId.RUNBOOK_SCRIPT_URL] = LOCATION_TOO_LONG
+        else:
+            changes["script_url"] = location
     scripted = checked(BlockId.RUNBOOK_SCRIPTED)
     if scripted is not None:
         changes["scripted"] = "scripted" in scripted
@@ -295,10 +315,9 @@ def _save_edit(
             return "That collided with another change. Please save again."
         if updated.scripted or updated.keep_manual_reason:
             stop_reminders(session=session, workspace_id=ws, operation_id=updated.id or 0)
-        record_share(session, ws, team.id or 0, where.user_id)
-        return load_page(
-            session, ws, team, where.user_id, note=f":pencil2: Saved {q(updated.title)}."
-        )
+        warning = record_share(session, ws, team.id or 0, where.user_id)
+        note = f":pencil2: Saved {q(updated.title)}." + (f"\n{warning}" if warning else "")
+        return load_page(session, ws, team, where.user_id, note=note)
 
 
 def _save_new(
@@ -316,6 +335,7 @@ def _save_new(
             title=str(fields["title"]),
             frequency=str(fields["frequency"]),
             minutes=int(fields["minutes"]),
+            minutes_guessed=bool(fields.get("minutes_guessed")),
             section=str(fields["section"]),
             scripted=bool(fields["scripted"]),
             script_url=str(fields["script_url"]),
@@ -330,10 +350,9 @@ def _save_new(
             update_operation(
                 session=session, workspace_id=ws, operation_id=created.id or 0, **later
             )
-        record_share(session, ws, team.id, where.user_id)
-        return load_page(
-            session, ws, team, where.user_id, note=f":white_check_mark: Added {q(created.title)}."
-        )
+        warning = record_share(session, ws, team.id, where.user_id)
+        note = f":white_check_mark: Added {q(created.title)}." + (f"\n{warning}" if warning else "")
+        return load_page(session, ws, team, where.user_id, note=note)
 
 
 # ------------------------------------------------------------------ remove
@@ -354,8 +373,7 @@ def remove(deps: Deps, client: WebClient, where: Where, operation_id: int) -> An
         gone = delete_operation(session=session, workspace_id=ws, operation_id=operation_id)
         if gone is None:
             return Answer(text=ALREADY_GONE)
-        record_share(session, ws, gone.team_id, where.user_id)
-        page = load_page(
-            session, ws, team, where.user_id, note=f":wastebasket: Removed {q(gone.title)}."
-        )
+        warning = record_share(session, ws, gone.team_id, where.user_id)
+        note = f":wastebasket: Removed {q(gone.title)}." + (f"\n{warning}" if warning else "")
+        page = load_page(session, ws, team, where.user_id, note=note)
     return page_answer(page, replace=True)

@@ -23,8 +23,10 @@ each redirect, followed by hand):
   vetted address, never a proxy that would resolve the name again.
 
 Hosts named in ``RUNBOOK_FETCH_ALLOW_HOSTS`` skip the address check (an internal Git server
-you trust), but not the other rules. Every refusal is a :class:`FetchError` whose message is
-written for the person who typed the URL.
+you trust), but not the other rules, and never for a link-local or cloud-metadata address
+(:func:`never_allowed`): no allow-list opens those, so a refusal of one never suggests it.
+Every refusal is a :class:`FetchError` whose message is written for the person who typed
+the URL.
 """
 
 from __future__ import annotations
@@ -143,6 +145,48 @@ def blocked_reason(address: str) -> str | None:
     return None
 
 
+# Cloud metadata services outside the link-local ranges (AWS's IPv6 one, Alibaba's).
+_METADATA = frozenset(
+    {ipaddress.ip_address("fd00:ec2::254"), ipaddress.ip_address("100.100.100.200")}
+)
+
+
+def never_allowed(address: str) -> bool:
+    """A link-local or cloud-metadata address (also wrapped in IPv6): refused even for a
+    host on the allow-list, where the instance's credentials and metadata live."""
+    try:
+        ip: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(
+            address.split("%", 1)[0]
+        )
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address):
+        inner = _embedded_ipv4(ip)
+        if inner is not None:
+            return never_allowed(str(inner))
+    return ip.is_link_local or ip in _METADATA
+
+
+def _refusal(host: str, address: str, reason: str) -> FetchError:
+    """Why not, and — only for an address an allow-list may open, inside a private network —
+    who can open it."""
+    text = (
+        f"I won't fetch from {host}: it points to {reason}, and I don't reach into private "
+        "networks for anyone."
+    )
+    if never_allowed(address):
+        return FetchError(
+            f"{text} That address is where a server keeps its own credentials, so it stays "
+            "closed whatever the settings say."
+        )
+    if reason in ("a private address", "a non-public address"):
+        return FetchError(
+            f"{text} If it's your team's own server, ask whoever runs maturity-bot to add "
+            f"{host} to {_SETTING}."
+        )
+    return FetchError(f"{text} Link to a copy on a public host instead.")
+
+
 def _is_ip(host: str) -> bool:
     try:
         ipaddress.ip_address(host)
@@ -171,16 +215,34 @@ def _vet(url: httpx.URL, allow_hosts: Collection[str]) -> tuple[str, str]:
             raise FetchError(f"I couldn't find the host {host}. Is the link right?") from None
     if not addresses:
         raise FetchError(f"I couldn't find the host {host}. Is the link right?")
-    if host not in allow_hosts:
-        for address in addresses:
-            reason = blocked_reason(address)
-            if reason:
-                raise FetchError(
-                    f"I won't fetch from {host}: it points to {reason}, and I don't reach "
-                    "into private networks for anyone. If it's your team's own server, ask "
-                    f"whoever runs maturity-bot to add it to {_SETTING}."
-                )
+    for address in addresses:
+        reason = blocked_reason(address)
+        if reason and (host not in allow_hosts or never_allowed(address)):
+            raise _refusal(host, address, reason)
     return host, addresses[0]
+
+
+def check_form(url: str, *, allow_hosts: Collection[str] = ()) -> None:
+    """Refuse at once what can be refused without the network: not a link, not http(s), a
+    password in it, no host, or a host that is an address we never fetch from. (The host
+    name's addresses are vetted again, hop by hop, when fetching.)"""
+    try:
+        parsed = httpx.URL(url.strip())
+    except (httpx.InvalidURL, TypeError, ValueError):
+        raise FetchError("That doesn't look like a link I can fetch.") from None
+    if parsed.scheme not in ("http", "https"):
+        raise FetchError("I only fetch http:// and https:// links.")
+    if parsed.userinfo:
+        raise FetchError("Leave passwords and tokens out of the link: I only fetch public files.")
+    host = parsed.host.rstrip(".").lower()
+    if not host:
+        raise FetchError("That link has no host name in it.")
+    address = numeric_ipv4(host) or host
+    allowed = frozenset(h.strip().rstrip(".").lower() for h in allow_hosts)
+    if _is_ip(address):
+        reason = blocked_reason(address)
+        if reason and (host not in allowed or never_allowed(address)):
+            raise _refusal(host, address, reason)
 
 
 def _host_header(url: httpx.URL, host: str) -> str:

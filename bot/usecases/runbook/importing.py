@@ -1,9 +1,12 @@
 """Importing a whole runbook: from a URL, a pasted text, or any Slack message.
 
 Every import is parsed (``conversations.runbook.parse_runbook``) into steps with guessed
-frequencies and stored as a *preview* (a ``runbook_imports`` row) before anything else: the
-person reviews and adjusts it, then confirms. Confirming is a compare-and-set from
-``pending``, so a double click imports once; operations already in the runbook are skipped.
+frequencies (and minutes, where the words give none) and stored as a *preview* (a
+``runbook_imports`` row) before anything else: the person reviews it, adjusting how often
+each step runs and setting the minutes of a run, page by page (each page's minutes are kept
+on the preview), then confirms. Minutes nobody set stay marked as guesses on the operations.
+Confirming is a compare-and-set from ``pending``, so a double click imports once;
+operations already in the runbook are skipped.
 """
 
 from __future__ import annotations
@@ -35,7 +38,8 @@ from bot.slack.ids import COMMAND, ActionId, BlockId
 from bot.slack.metadata import PasteMeta, PreviewMeta
 from bot.usecases.context import Where, workspace_id_for
 from bot.usecases.runbook.common import load_page, page_answer, record_share, resolve_team, team_of
-from bot.usecases.runbook.fetch import FetchError, fetch_runbook
+from bot.usecases.runbook.fetch import FetchError, check_form, fetch_runbook
+from conversations.runbook.adding import MAX_MINUTES, MIN_MINUTES, parse_minutes
 from conversations.runbook.parsing import ParsedRunbook, RunbookParseError, parse_runbook
 from conversations.text import escape_mrkdwn, plural, truncate
 from storage.db import read_scope, session_scope
@@ -45,6 +49,7 @@ from storage.runbook import (
     create_import,
     finish_import,
     get_import,
+    save_import_steps,
     set_import_counts,
 )
 
@@ -178,6 +183,10 @@ def import_url(deps: Deps, where: Where, words: Sequence[str]) -> Answer:
         )
     url = _unwrap(words[0])
     team_name = " ".join(words[1:]) or None
+    try:  # a link that can never be fetched is refused before anything else is asked
+        check_form(url, allow_hosts=deps.settings.runbook_allow_hosts)
+    except FetchError as exc:
+        raise UserFacingError(escape_mrkdwn(str(exc))) from None
     with session_scope(deps.engine) as session:  # a team named here is created on first use
         ws = workspace_id_for(session, where)
         team = resolve_team(session, ws, where, team_name)
@@ -291,16 +300,70 @@ def page_choices(meta: PreviewMeta, values: dict[str, dict[str, Any]]) -> str:
     return "".join(codes)
 
 
+MINUTES_RANGE = f"Minutes one run takes: a whole number, {MIN_MINUTES} to {MAX_MINUTES:,}."
+
+
+def page_minutes(values: dict[str, dict[str, Any]]) -> tuple[dict[int, int], dict[str, str]]:
+    """The minutes set on this page, by step index (an empty box keeps the guess), and the
+    boxes that hold no usable number."""
+    minutes: dict[int, int] = {}
+    errors: dict[str, str] = {}
+    for block_id, fields in values.items():
+        if not block_id.startswith(BlockId.RUNBOOK_STEP_MINUTES_PREFIX):
+            continue
+        try:
+            index = int(block_id.removeprefix(BlockId.RUNBOOK_STEP_MINUTES_PREFIX))
+        except ValueError:
+            continue
+        raw = str((fields.get(ActionId.RUNBOOK_INPUT) or {}).get("value") or "").strip()
+        if not raw:
+            continue
+        value = parse_minutes(raw)
+        if value is None or not MIN_MINUTES <= value <= MAX_MINUTES:
+            errors[block_id] = MINUTES_RANGE
+        else:
+            minutes[index] = value
+    return minutes, errors
+
+
+def with_minutes(steps: Sequence[dict[str, Any]], minutes: dict[int, int]) -> list[dict[str, Any]]:
+    """The steps with the minutes someone set (no longer guesses)."""
+    out = [dict(s) for s in steps]
+    for index, value in minutes.items():
+        if 0 <= index < len(out):
+            out[index]["minutes"] = value
+            out[index]["minutes_guessed"] = False
+    return out
+
+
 def submit_preview(
     deps: Deps, where: Where, meta: PreviewMeta, values: dict[str, dict[str, Any]]
 ) -> Answer:
     """A page of the preview modal submitted: the next page in its place, or, on the
-    last page, the import (in place of the message it started from, when ``meta.replace``)."""
+    last page, the import (in place of the message it started from, when ``meta.replace``).
+    A minutes box that holds no usable number keeps the page open, saying so beside it."""
+    minutes, errors = page_minutes(values)
+    if errors:
+        return Answer(errors=errors)
     codes = page_choices(meta, values)
     if (meta.page + 1) * PREVIEW_PAGE_SIZE < len(codes):
+        if minutes:
+            _keep_minutes(deps, where, meta.key, minutes)
         following = meta.model_copy(update={"page": meta.page + 1, "codes": codes})
         return Answer(view=_next_page(deps, where, following))
-    return confirm(deps, where, meta.key, codes, replace=meta.replace)
+    return confirm(deps, where, meta.key, codes, replace=meta.replace, minutes=minutes)
+
+
+def _keep_minutes(deps: Deps, where: Where, key: str, minutes: dict[int, int]) -> None:
+    """The minutes set on a page, kept on the pending preview for the pages after it."""
+    with session_scope(deps.engine) as session:
+        ws = workspace_id_for(session, where)
+        row = get_import(session=session, workspace_id=ws, key=key)
+        if row is None or row.user_id != where.user_id:
+            return  # the next page says the preview is gone (or not theirs)
+        save_import_steps(
+            session=session, workspace_id=ws, key=key, steps=with_minutes(row.steps, minutes)
+        )
 
 
 def _next_page(deps: Deps, where: Where, meta: PreviewMeta) -> dict[str, Any]:
@@ -315,17 +378,24 @@ def _next_page(deps: Deps, where: Where, meta: PreviewMeta) -> dict[str, Any]:
 
 
 def confirm(
-    deps: Deps, where: Where, key: str, codes: str | None = None, *, replace: bool = False
+    deps: Deps,
+    where: Where,
+    key: str,
+    codes: str | None = None,
+    *,
+    replace: bool = False,
+    minutes: dict[int, int] | None = None,
 ) -> Answer:
-    """Save a preview's steps (with the frequencies chosen, or as guessed): the refreshed
-    list (in place of the message acted on, when ``replace``)."""
+    """Save a preview's steps (with the frequencies chosen, or as guessed, and the minutes
+    set on the last page): the refreshed list (in place of the message acted on, when
+    ``replace``)."""
     with session_scope(deps.engine) as session:
         ws = workspace_id_for(session, where)
         row = _own_pending(get_import(session=session, workspace_id=ws, key=key), where.user_id)
         team = team_of(session, ws, row.team_id)
         if row.status == RunbookImportStatus.IMPORTED:
             return _already(row, replace=replace)
-        steps = [dict(s) for s in row.steps]
+        steps = with_minutes(row.steps, minutes or {})
         for step, code in zip(steps, codes or "", strict=False):
             if code in FROM_CODE:
                 step["frequency"] = FROM_CODE[code].value
@@ -349,7 +419,7 @@ def confirm(
         set_import_counts(
             session=session, workspace_id=ws, key=key, added=len(added), skipped=skipped
         )
-        record_share(session, ws, row.team_id, where.user_id)
+        warning = record_share(session, ws, row.team_id, where.user_id)
         already = f" ({plural(skipped, 'step')} already in the runbook, skipped)" if skipped else ""
         source = (
             "the pasted text"
@@ -357,6 +427,14 @@ def confirm(
             else escape_mrkdwn(truncate(row.source_label, 120))
         )
         note = f":inbox_tray: Imported {plural(len(added), 'operation')} from {source}{already}."
+        guessed = sum(1 for op in added if op.minutes_guessed)
+        if guessed:
+            note += (
+                f" The minutes of {plural(guessed, 'operation')} are guesses, marked _(a guess)_ "
+                "with their toil shown as an estimate: set the real ones with Edit."
+            )
+        if warning:
+            note += f"\n{warning}"
         page = load_page(session, ws, team, where.user_id, note=note)
     return page_answer(page, replace=replace)
 

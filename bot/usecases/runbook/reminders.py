@@ -45,18 +45,20 @@ from bot.slack.metadata import RemindMeta, SettleMeta
 from bot.usecases.context import Where, workspace_id_for
 from bot.usecases.runbook.common import (
     GONE,
+    LOCATION_TOO_LONG,
     deploys_per_day,
-    is_web_address,
     load_for_change,
     load_page,
     page_answer,
     record_share,
+    script_location,
     team_of,
 )
 from conversations.nudges import COOLDOWNS, Nudge
 from conversations.runbook.ranking import (
+    Frequency,
+    Ranked,
     Summary,
-    monthly_toil,
     rank,
     scripting_nudges,
     summarise,
@@ -367,7 +369,7 @@ def send_reminder(due: Due) -> Outcome:
     dm = due.client.conversations_open(users=schedule.user_id)["channel"]["id"]
     due.client.chat_postMessage(
         channel=dm,
-        text=reminder_text(title, mine.toil),
+        text=reminder_text(title, mine.toil, mine.estimated),
         blocks=to_dicts(
             reminder_blocks(
                 operation_id=row.id or 0,
@@ -379,6 +381,9 @@ def send_reminder(due: Due) -> Outcome:
                 toil=mine.toil,
                 rank=mine.rank,
                 total=todo,
+                estimated=mine.estimated,
+                minutes_guessed=mine.op.minutes_guessed,
+                deploys_assumed=rate is None and mine.op.frequency is Frequency.PER_DEPLOY,
             )
         ),
     )
@@ -397,7 +402,7 @@ def open_scripted(
     message_ts: str,
     response_url: str,
 ) -> Answer:
-    """*Scripted ✓* on a reminder: the modal that asks for the script's link."""
+    """*Scripted ✓* on a reminder: the modal that asks where the script lives."""
     row, _team = load_for_change(deps, client, where, operation_id, "mark as scripted")
     meta = _settle_meta(where, operation_id, message_ts, response_url)
     return Answer(modal=scripted_modal(row.title, meta, row.script_url))
@@ -432,30 +437,29 @@ def _settle_meta(where: Where, operation_id: int, message_ts: str, response_url:
 def mark_scripted(
     deps: Deps, client: WebClient, where: Where, meta: SettleMeta, url: str
 ) -> Answer:
-    """The script link was given: the operation is scripted, its reminders stop, and the
-    reminder says so in its own place."""
-    url = url.strip()
-    if not is_web_address(url):
-        return Answer(
-            errors={BlockId.RUNBOOK_SCRIPT_URL: "A web address starting with https://, please."}
-        )
+    """*Scripted ✓* saved, with where the script lives (any location, as given) or none: the
+    operation is scripted, its reminders stop, and the reminder says so in its own place."""
+    location = script_location(url)
+    if location is None:
+        return Answer(errors={BlockId.RUNBOOK_SCRIPT_URL: LOCATION_TOO_LONG})
     row, _team = load_for_change(deps, client, where, meta.operation, "mark as scripted")
     with session_scope(deps.engine) as session:
         ws = workspace_id_for(session, where)
-        if not (row.scripted and row.script_url == url):
+        if not (row.scripted and row.script_url == location):
             update_operation(
                 session=session,
                 workspace_id=ws,
                 operation_id=meta.operation,
                 scripted=True,
-                script_url=url,
+                script_url=location,
             )
         stop_reminders(session=session, workspace_id=ws, operation_id=meta.operation)
         record_share(session, ws, row.team_id, where.user_id)
-        summary, toil = _team_numbers(session, ws, row)
+        summary, mine = _team_numbers(session, ws, row)
     text = (
-        f":white_check_mark: {q(row.title)} is scripted. That's about *{toil_phrase(toil)} a "
-        "month* the script does now instead of a person."
+        f":white_check_mark: {q(row.title)} is scripted. That's "
+        f"*{toil_phrase(mine.toil, estimated=mine.estimated)} a month* the script does now "
+        "instead of a person."
     )
     context = (
         f"The runbook is now {format_number(round(summary.share or 0))}% scripted "
@@ -530,10 +534,12 @@ def snooze(
     return _settled(f":zzz: Snoozed. I'll bring up {q(title)} again on {local_phrase(due, tz)}.")
 
 
-def _team_numbers(session: Session, ws: int, row: RunbookOperation) -> tuple[Summary, float]:
+def _team_numbers(session: Session, ws: int, row: RunbookOperation) -> tuple[Summary, Ranked]:
     rows = list_operations(session=session, workspace_id=ws, team_id=row.team_id)
     rate = deploys_per_day(session, ws, row.team_id)
-    return summarise([to_operation(r) for r in rows], rate), monthly_toil(to_operation(row), rate)
+    ops = [to_operation(r) for r in rows]
+    mine = next(r for r in rank(ops, rate) if r.op.id == row.id)
+    return summarise(ops, rate), mine
 
 
 def _settled(text: str, context: str = "") -> Answer:

@@ -5,6 +5,7 @@ and with hostile text: 50 blocks a message, 100 a modal, 3,000 characters of sec
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -12,7 +13,7 @@ import pytest
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.blocks.runbook.common import link, to_dicts
+from bot.blocks.runbook.common import link, script_place, to_dicts
 from bot.blocks.runbook.forms import FormValues, form_modal
 from bot.blocks.runbook.importing import (
     Preview,
@@ -28,7 +29,9 @@ from bot.blocks.runbook.reminders import (
     reminder_blocks,
     scripted_modal,
 )
+from bot.slack.ids import ActionId, BlockId, RunbookScopeAction
 from bot.slack.metadata import PreviewMeta
+from conversations.runbook.coverage import Coverage
 from conversations.runbook.ranking import Frequency, Operation, rank, summarise
 
 HOSTILE = "<!channel> *bold* `tick` <@U0BOSS> & <https://evil.example|click> " + "x" * 300
@@ -358,3 +361,154 @@ def test_every_modal_with_the_longest_words_is_within_limits() -> None:
     )
     _within_slack_limits(reminder)
     assert_safe(reminder)
+
+
+# ------------------------------------------------------------------ issue 11
+
+
+@pytest.mark.parametrize("coverage", list(Coverage))
+@pytest.mark.parametrize("n", [1, PAGE_SIZE, 200])
+def test_what_the_runbook_covers_is_asked_or_said_at_the_foot_of_every_page(
+    coverage: Coverage, n: int
+) -> None:
+    p = replace(page(n, title=HOSTILE), coverage=coverage)
+    raw = valid_message(list_blocks(p))
+    assert_safe(raw)
+    ids = [b.get("block_id") for b in raw]
+    assert ids[-1] in (BlockId.RUNBOOK_SCOPE, BlockId.RUNBOOK_SCOPE_ACTIONS)  # after Edit etc.
+    buttons = [
+        el["action_id"]
+        for b in raw
+        for el in [*(b.get("elements") or []), b.get("accessory") or {}]
+        if str(el.get("action_id", "")).startswith(f"{ActionId.RUNBOOK_SHOW}:")
+    ]
+    expected = {
+        Coverage.UNKNOWN: [RunbookScopeAction.ALL, RunbookScopeAction.SOME],
+        Coverage.ALL: [RunbookScopeAction.SOME],
+        Coverage.SOME: [RunbookScopeAction.ALL],
+    }[coverage]
+    assert buttons == [f"{ActionId.RUNBOOK_SHOW}:1:{a}" for a in expected]
+
+
+def test_an_empty_runbook_asks_nothing_about_what_it_covers() -> None:
+    raw = valid_message(list_blocks(page(0)))
+    assert BlockId.RUNBOOK_SCOPE not in [b.get("block_id") for b in raw]
+
+
+def test_broken_operations_sit_under_fix_the_process_first_and_out_of_the_top_three() -> None:
+    ops = [
+        Operation(id=1, title="Broken", frequency=Frequency.DAILY, minutes=60, fails=True),
+        Operation(id=2, title="Working", frequency=Frequency.MONTHLY, minutes=5),
+    ]
+    ranked = rank(ops, 1)
+    p = RunbookPage(
+        team_id=1,
+        team_name="Core",
+        lines=[OpLine(ranked=r) for r in ranked],
+        summary=summarise(ops, 1),
+        deploys_per_day=1,
+        deploys_known=True,
+    )
+    raw = valid_message(list_blocks(p))
+    ids = [b.get("block_id", "") for b in raw]
+    assert ids.index("runbook.group.script_next") < ids.index("runbook.op.2")
+    assert ids.index("runbook.op.2") < ids.index("runbook.group.fix_first")
+    assert ids.index("runbook.group.fix_first") < ids.index("runbook.op.1")
+    top = next(b for b in raw if b.get("block_id") == BlockId.RUNBOOK_TOP)
+    assert top["accessory"]["value"] == "2"
+    assert "Broken" not in top["text"]["text"]
+    summary = next(b for b in raw if b.get("block_id") == BlockId.RUNBOOK_SUMMARY)
+    assert "1 operation is broken: fix the process before scripting" in summary["text"]["text"]
+
+
+@pytest.mark.parametrize(
+    ("minutes_guessed", "deploys_known", "line", "note"),
+    [
+        (False, True, "every deploy · 5 min a run · *2.5 h a month*", ""),
+        (
+            True,
+            True,
+            "every deploy · 5 min a run _(a guess)_ · *about 2.5 h a month*",
+            "(a guess)",
+        ),
+        (False, False, "every deploy · 5 min a run · *about 2.5 h a month*", "assumed"),
+    ],
+)
+def test_estimates_are_marked_as_estimates(
+    minutes_guessed: bool, deploys_known: bool, line: str, note: str
+) -> None:
+    ops = [
+        Operation(
+            id=1,
+            title="Smoke test",
+            frequency=Frequency.PER_DEPLOY,
+            minutes=5,
+            minutes_guessed=minutes_guessed,
+        )
+    ]
+    rate = 1.0
+    ranked = rank(ops, rate if deploys_known else None)
+    p = RunbookPage(
+        team_id=1,
+        team_name="Core",
+        lines=[OpLine(ranked=r) for r in ranked],
+        summary=summarise(ops, rate if deploys_known else None),
+        deploys_per_day=rate,
+        deploys_known=deploys_known,
+    )
+    raw = valid_message(list_blocks(p))
+    op_text = next(b for b in raw if b.get("block_id") == "runbook.op.1")["text"]["text"]
+    assert line in op_text
+    said = "\n".join(mrkdwn_texts(raw))
+    assert note in said
+    if minutes_guessed or not deploys_known:
+        assert "an estimate: 1 figure below rests on a guess" in said
+
+
+@pytest.mark.parametrize(
+    ("location", "shown"),
+    [
+        ("https://git.example.com/x.sh", "<https://git.example.com/x.sh|script>"),
+        ("git@github.com:acme/ops.git", "script in `git@github.com:acme/ops.git`"),
+        (
+            "ops/scripts/`rm -rf`.sh <!channel>",
+            "script in `ops/scripts/'rm -rf'.sh &lt;!channel&gt;`",
+        ),
+    ],
+)
+def test_a_script_location_is_a_link_only_when_it_is_a_web_address(
+    location: str, shown: str
+) -> None:
+    assert script_place(location) == shown
+
+
+def test_every_import_page_asks_the_minutes_of_each_step_within_limits() -> None:
+    p = preview(500)
+    p.steps[0]["minutes_guessed"] = False
+    meta = PreviewMeta(key=p.key, page=0, codes=codes_of(p.steps))
+    view = valid_view(preview_modal(p, meta))
+    minutes = [
+        b for b in view["blocks"] if b["block_id"].startswith(BlockId.RUNBOOK_STEP_MINUTES_PREFIX)
+    ]
+    assert len(minutes) == 25
+    assert minutes[0]["element"]["initial_value"] == "10"  # the words said
+    assert "initial_value" not in minutes[1]["element"]  # a guess: asked
+    assert minutes[1]["element"]["placeholder"]["text"] == "a guess: 10"
+    card = "\n".join(mrkdwn_texts(to_dicts(preview_card_blocks(p))))
+    assert "499 steps say nothing of how long a run takes" in card
+
+
+def test_the_form_asks_for_minutes_that_are_a_guess() -> None:
+    view = valid_view(
+        form_modal(
+            FormValues(minutes=10, minutes_guessed=True), team_name="x", metadata="{}", new=False
+        )
+    )
+    minutes = next(b for b in view["blocks"] if b.get("block_id") == BlockId.RUNBOOK_MINUTES)
+    assert minutes["optional"] is True and "initial_value" not in minutes["element"]
+    assert "10 min is my guess" in minutes["hint"]["text"]
+    known = valid_view(form_modal(FormValues(minutes=30), team_name="x", metadata="{}", new=False))
+    minutes = next(b for b in known["blocks"] if b.get("block_id") == BlockId.RUNBOOK_MINUTES)
+    assert minutes["optional"] is False and minutes["element"]["initial_value"] == "30"
+    location = next(b for b in known["blocks"] if b.get("block_id") == BlockId.RUNBOOK_SCRIPT_URL)
+    assert location["element"]["type"] == "plain_text_input"  # any location, not only a URL

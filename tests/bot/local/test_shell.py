@@ -159,9 +159,20 @@ def test_at_a_terminal_help_then_ctrl_d(terminal: Terminal) -> None:
 
 
 def test_a_checkin_in_the_shell_by_clicking_and_typing(typed) -> None:
-    # 3 clicks "80% or more"; '45 types a bare number as a DM (here: not a yes/no answer).
-    out = typed("/maturity assess\n3\n'45\n10\n")
+    # 1 clicks "Create team “general”" (#general has no team yet); 4 clicks "80% or more";
+    # '45 types a bare number as a DM (here: not a yes/no answer).
+    out = typed("/maturity assess\n1\n4\n'45\n11\n")
     assert "question 1" in out and "question 2" in out
     assert "→ *80% or more*" in out
     assert "A yes, no or partly is all I need here" in out  # '45 re-asked kindly
     assert "question 3" in out  # 10 clicked "No" on question 2
+
+
+def test_a_typed_answer_after_a_restart_is_taken_not_dropped(tmp_path: Path) -> None:
+    """Each run of the shell used to number its events from 1, so after quit and a new
+    `make run` the bot dropped every typed answer as a redelivery of the last run's."""
+    first = _shell(tmp_path, "hello\n")
+    assert first.returncode == 0, first.stderr
+    second = _shell(tmp_path, "hello again\n")
+    assert second.returncode == 0, second.stderr
+    assert "maturity-bot · DM" in second.stdout  # the bot answered the second run's line

@@ -45,6 +45,19 @@ def _envelope(body: str) -> SocketModeRequest:
     )
 
 
+def _channel_team(url: str, slack_team_id: str) -> None:
+    from storage.db import session_scope
+    from storage.workspaces import get_or_create_channel_team, get_or_create_workspace
+
+    engine = make_engine(url)
+    with session_scope(engine) as s:
+        ws = get_or_create_workspace(session=s, slack_team_id=slack_team_id)
+        get_or_create_channel_team(
+            session=s, workspace_id=ws.id or 0, channel_id="C0PLATFORM", channel_name="platform"
+        )
+    engine.dispose()
+
+
 def test_slash_commands_over_socket_mode(tmp_path: Path) -> None:
     with SlackStandIn() as standin:
         url = f"sqlite:///{tmp_path / 'socket.db'}"
@@ -59,6 +72,7 @@ def test_slash_commands_over_socket_mode(tmp_path: Path) -> None:
         handler = SocketModeHandler(app, "xapp-1-test")
         socket = _Socket()
         actor = Actor(team_id=standin.team_id, channel_id="C0PLATFORM", channel_name="platform")
+        _channel_team(url, standin.team_id)  # #platform is its team's (asked otherwise)
 
         body, _ = slash_command(actor, "help", response_url=standin.response_url())
         handler.handle(socket, _envelope(body))

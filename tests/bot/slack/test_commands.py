@@ -15,7 +15,7 @@ from slack_sdk.models.blocks import Block
 
 from bot.blocks.usage import usage_blocks, usage_text
 from bot.slack.commands import MAX_COMMAND_TEXT, SUBCOMMANDS, parse
-from bot.slack.ids import BlockId
+from bot.slack.ids import ActionId, BlockId
 
 SECTION_TEXT_LIMIT = 3000  # Slack's cap on a section block's text
 MESSAGE_BLOCK_LIMIT = 50
@@ -81,6 +81,35 @@ def test_very_long_text_is_capped() -> None:
     assert long_team.name == "assess"
     assert len(long_team.raw) <= MAX_COMMAND_TEXT
     assert len(long_team.rest) < MAX_COMMAND_TEXT
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("asess", "assess"),
+        ("assesss", "assess"),
+        ("Asses Payments Platform", "assess Payments Platform"),  # the rest kept as typed
+        ("bord", "board"),
+        ("digets preview", "digest preview"),
+        ("runbok add x", "runbook add x"),
+        ("hlep", "help"),
+        ("assessment now", "assess now"),
+    ],
+)
+def test_a_near_miss_subcommand_comes_with_what_was_meant(typed: str, meant: str) -> None:
+    parsed = parse(typed)
+    assert parsed.name is None
+    assert parsed.suggestion == meant
+
+
+@pytest.mark.parametrize("typed", ["frobnicate", "Payments Platform", "x", "<!channel>", "42"])
+def test_a_word_near_no_subcommand_has_no_suggestion(typed: str) -> None:
+    assert parse(typed).suggestion is None
+
+
+def test_a_newline_after_the_subcommand_still_reads_it() -> None:
+    parsed = parse("assess\nPayments Platform")
+    assert (parsed.name, parsed.rest) == ("assess", "Payments Platform")
 
 
 # ------------------------------------------------------------------ usage blocks
@@ -193,3 +222,36 @@ def test_a_10000_character_input_is_echoed_short() -> None:
     assert quoted.startswith("yyyy")
     assert quoted.endswith("…")
     assert len(quoted) <= 300
+
+
+# ------------------------------------------------------------------ did you mean
+
+
+def test_a_near_miss_is_answered_with_did_you_mean_and_a_button_that_runs_it() -> None:
+    parsed = parse("asess Payments Platform")
+    blocks = usage_blocks(parsed.raw, parsed.suggestion)
+    _validated(blocks)
+    assert blocks[0]["text"]["text"] == (
+        "I didn't catch `asess Payments Platform`. "
+        "Did you mean `/maturity assess Payments Platform`?"
+    )
+    button = blocks[1]["elements"][0]
+    assert (button["action_id"], button["value"]) == (
+        ActionId.COMMAND_RUN,
+        "assess Payments Platform",
+    )
+    assert any(b.get("block_id") == BlockId.USAGE for b in blocks[2:])  # usage follows
+    assert usage_text(parsed.raw, parsed.suggestion) == (
+        "I didn't catch that. Did you mean /maturity assess Payments Platform?"
+    )
+
+
+@pytest.mark.parametrize("rest", [p.values[0] for p in HOSTILE])
+def test_a_suggestion_echoes_user_text_as_literal_text(rest: str) -> None:
+    parsed = parse(f"asess {rest}")
+    blocks = usage_blocks(parsed.raw, parsed.suggestion)
+    _validated(blocks)
+    said = blocks[0]["text"]["text"]
+    assert "<" not in said and ">" not in said
+    assert not re.search(r"&(?!amp;|lt;|gt;)", said), said
+    assert said.count("`") == 4  # two inline-code spans, nothing more

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conversations.runbook.adding import RunbookInputError, parse_add, parse_minutes
+from conversations.runbook.adding import RunbookInputError, is_web_link, parse_add, parse_minutes
 from conversations.runbook.ranking import Frequency
 
 
@@ -77,3 +77,21 @@ def test_minutes_parse(text: str, minutes: int) -> None:
 @pytest.mark.parametrize("text", ["", "m", "abc", "-5m", "0", "h30"])
 def test_not_minutes(text: str) -> None:
     assert parse_minutes(text) is None
+
+
+@pytest.mark.parametrize(
+    ("location", "is_link"),
+    [
+        ("https://git.example.com/ops/rotate.sh", True),
+        ("http://ci.internal/job/42", True),
+        ("ops/scripts/rotate.sh", False),  # a path in a repository: words
+        ("git@github.com:acme/ops.git", False),
+        ("ssh://git@git.internal/ops.git", False),
+        ("javascript:alert(1)", False),
+        ("https://x.example/a b", False),  # a space: not one address
+        ("https://x.example/<!channel>", False),
+        ("https://x.example/" + "a" * 2000, False),  # longer than we keep
+    ],
+)
+def test_only_an_http_address_is_a_link(location: str, is_link: bool) -> None:
+    assert is_web_link(location) is is_link

@@ -8,12 +8,15 @@ import pytest
 from conversations.nudges import NudgeId
 from conversations.runbook.ranking import (
     Frequency,
+    Group,
     Operation,
+    is_estimate,
     is_rare_or_cheap,
     monthly_toil,
     parse_frequency,
     rank,
     runs_per_month,
+    scripted_share,
     scripting_nudges,
     summarise,
     toil_phrase,
@@ -113,3 +116,93 @@ def test_a_rare_or_cheap_operation_is_nudged_only_while_costlier_ones_stay_manua
 )
 def test_frequency_words(text: str, frequency: Frequency | None) -> None:
     assert parse_frequency(text) is frequency
+
+
+# ------------------------------------------------------------------ issue 11: fix first
+
+
+@pytest.mark.parametrize(
+    ("flags", "group", "ranked"),
+    [
+        ({}, Group.SCRIPT_NEXT, True),  # the near miss: a working process is ranked
+        ({"fails": True}, Group.FIX_FIRST, False),
+        ({"differs": True}, Group.FIX_FIRST, False),
+        ({"fails": True, "differs": True}, Group.FIX_FIRST, False),
+        ({"fails": True, "kept_manual": True}, Group.KEPT_MANUAL, False),
+        ({"differs": True, "scripted": True}, Group.SCRIPTED, False),
+    ],
+)
+def test_a_broken_operation_ranks_under_fix_first_not_script_next(
+    flags: dict[str, bool], group: Group, ranked: bool
+) -> None:
+    costly = op(1, "Fail over the database", Frequency.DAILY, 60, **flags)  # 1,800 min a month
+    cheap = op(2, "Clear a cache", Frequency.MONTHLY, 5)
+    rows = rank([costly, cheap])
+    mine = next(r for r in rows if r.op.id == 1)
+    assert mine.group is group
+    assert (mine.rank is not None) is ranked
+    assert [r.op.id for r in top_to_script(rows)] == ([1, 2] if ranked else [2])
+
+
+def test_the_groups_come_in_order_and_only_script_next_is_numbered() -> None:
+    ops = [
+        op(1, "Scripted", Frequency.DAILY, 60, scripted=True),
+        op(2, "Kept", Frequency.DAILY, 60, kept_manual=True),
+        op(3, "Broken", Frequency.DAILY, 60, fails=True),
+        op(4, "Manual", Frequency.MONTHLY, 5),
+    ]
+    rows = rank(ops)
+    assert [r.group for r in rows] == list(Group)
+    assert [r.rank for r in rows] == [1, None, None, None]
+    assert summarise(ops).fix_first == 1
+
+
+def test_a_broken_costlier_operation_does_not_make_a_cheap_one_over_automation() -> None:
+    cheap = op(1, "Clear a cache", Frequency.MONTHLY, 5)
+    broken = op(2, "Fail over", Frequency.DAILY, 60, differs=True)
+    working = op(3, "Restart workers", Frequency.DAILY, 60)
+    assert scripting_nudges(cheap, [cheap, broken]) == []  # it can't be scripted yet
+    assert [n.id for n in scripting_nudges(cheap, [cheap, working])] == [NudgeId.OVER_AUTOMATION]
+
+
+# ------------------------------------------------------------------ issue 11: estimates
+
+
+@pytest.mark.parametrize(
+    ("frequency", "guessed", "deploys", "estimated"),
+    [
+        (Frequency.WEEKLY, False, None, False),  # the person's own figures
+        (Frequency.WEEKLY, True, None, True),  # minutes nobody gave
+        (Frequency.PER_DEPLOY, False, None, True),  # one deploy a day, assumed
+        (Frequency.PER_DEPLOY, False, 4.0, False),  # the team's own rate
+        (Frequency.PER_DEPLOY, True, 4.0, True),
+    ],
+)
+def test_toil_built_on_a_guess_is_an_estimate(
+    frequency: Frequency, guessed: bool, deploys: float | None, estimated: bool
+) -> None:
+    step = op(1, "Step", frequency, 10, minutes_guessed=guessed)
+    assert is_estimate(step, deploys) is estimated
+    [row] = rank([step], deploys)
+    assert row.estimated is estimated
+    assert summarise([step], deploys).estimated == int(estimated)
+
+
+@pytest.mark.parametrize(
+    ("minutes", "estimated", "said"),
+    [
+        (130, False, "2.2 h"),
+        (130, True, "about 2.2 h"),
+        (45, True, "about 45 min"),
+        (0.4, False, "under 1 min"),
+        (0.4, True, "under 1 min"),  # never "about under 1 min"
+        (0, True, "0 min"),
+    ],
+)
+def test_toil_phrases(minutes: float, estimated: bool, said: str) -> None:
+    assert toil_phrase(minutes, estimated=estimated) == said
+
+
+def test_the_share_is_rounded_to_a_tenth_and_none_without_operations() -> None:
+    assert scripted_share(1, 3) == 33.3
+    assert scripted_share(0, 0) is None

@@ -184,24 +184,43 @@ def no_network() -> httpx.MockTransport:
 
 
 @pytest.mark.parametrize(
-    ("url", "why"),
+    ("url", "why", "allowable"),
     [
-        ("http://127.0.0.1/runbook.md", "loopback"),
-        ("http://10.0.0.5/runbook.md", "private"),
-        ("http://169.254.169.254/latest/meta-data/", "link-local"),
-        ("http://[::1]/runbook.md", "loopback"),
-        ("http://[::ffff:10.0.0.5]/runbook.md", "private"),
-        ("https://192.168.1.20/runbook.md", "private"),
-        ("http://0.0.0.0:8080/", "unspecified"),
-        ("http://100.100.100.200/latest/meta-data", "non-public"),
+        ("http://127.0.0.1/runbook.md", "loopback", False),
+        ("http://10.0.0.5/runbook.md", "private", True),
+        ("http://169.254.169.254/latest/meta-data/", "link-local", False),
+        ("http://[::1]/runbook.md", "loopback", False),
+        ("http://[::ffff:10.0.0.5]/runbook.md", "private", True),
+        ("https://192.168.1.20/runbook.md", "private", True),
+        ("http://0.0.0.0:8080/", "unspecified", False),
+        ("http://100.100.100.200/latest/meta-data", "non-public", False),  # Alibaba metadata
+        ("http://100.64.0.7/runbook.md", "non-public", True),  # shared space, no metadata
+        ("http://[fd00:ec2::254]/latest/meta-data/", "private", False),  # AWS metadata, IPv6
+        ("http://[::ffff:169.254.169.254]/latest/meta-data/", "link-local", False),
     ],
 )
-def test_private_loopback_link_local_and_metadata_addresses_are_refused(url: str, why: str) -> None:
+def test_private_loopback_link_local_and_metadata_addresses_are_refused(
+    url: str, why: str, allowable: bool
+) -> None:
     with pytest.raises(FetchError) as err:
         fetch_runbook(url, transport=no_network())
     message = str(err.value)
     assert why in message
-    assert "RUNBOOK_FETCH_ALLOW_HOSTS" in message  # says how to allow an internal server
+    # Only an address an allow-list may open says how to open it; metadata never does.
+    assert ("RUNBOOK_FETCH_ALLOW_HOSTS" in message) is allowable
+
+
+@pytest.mark.parametrize(
+    "address", ["169.254.169.254", "fd00:ec2::254", "100.100.100.200", "169.254.170.2"]
+)
+def test_no_allow_list_opens_a_metadata_or_link_local_address(address: str) -> None:
+    host = f"[{address}]" if ":" in address else address
+    with pytest.raises(FetchError) as err:
+        fetch_runbook(
+            f"http://{host}/latest/meta-data/", allow_hosts={address}, transport=no_network()
+        )
+    assert "stays closed" in str(err.value)
+    assert "RUNBOOK_FETCH_ALLOW_HOSTS" not in str(err.value)
 
 
 def test_a_name_resolving_to_a_private_address_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
