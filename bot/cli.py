@@ -103,6 +103,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     send.set_defaults(handler=_cmd_digest_send)
 
+    tokens = sub.add_parser(
+        "tokens",
+        help="installed Slack tokens (OAuth installs)",
+        description="Installed Slack tokens, stored encrypted with TOKEN_ENCRYPTION_KEY.",
+    )
+    tokens_sub = tokens.add_subparsers(
+        dest="tokens_command", metavar="TOKENS_COMMAND", required=True
+    )
+    reencrypt = tokens_sub.add_parser(
+        "reencrypt",
+        help="re-encrypt every stored token with the first key of TOKEN_ENCRYPTION_KEY",
+        description="Key rotation: put the new key first in TOKEN_ENCRYPTION_KEY "
+        "(new,old), run this, then remove the old key.",
+    )
+    reencrypt.set_defaults(handler=_cmd_tokens_reencrypt)
+
     db = sub.add_parser("db", help="database maintenance", description="Database maintenance.")
     db_sub = db.add_subparsers(dest="db_command", metavar="DB_COMMAND", required=True)
     upgrade = db_sub.add_parser("upgrade", help="apply database migrations")
@@ -113,8 +129,24 @@ def build_parser() -> argparse.ArgumentParser:
 def _cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     from storage.migrate import upgrade
 
-    upgrade(settings.database_url)
+    upgrade(settings.database_url, token_keys=settings.token_encryption_keys)
     print(f"Database is up to date ({_safe_url(settings.database_url)}).")
+    return 0
+
+
+def _cmd_tokens_reencrypt(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.settings import SettingsError
+    from storage.crypto import TokenCipher
+    from storage.db import make_engine
+    from storage.migrate import upgrade
+    from storage.slack_stores import reencrypt_tokens
+
+    if not settings.token_encryption_keys:
+        raise SettingsError("TOKEN_ENCRYPTION_KEY is not set: there is no key to encrypt with")
+    upgrade(settings.database_url, token_keys=settings.token_encryption_keys)
+    engine = make_engine(settings.database_url, bounded=False)
+    count = reencrypt_tokens(engine, TokenCipher(settings.token_encryption_keys))
+    print(f"Re-encrypted {count} stored token(s) with the first key of TOKEN_ENCRYPTION_KEY.")
     return 0
 
 
@@ -132,7 +164,7 @@ def _cmd_digest_send(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_CONFIG
     if not args.dry_run:
         settings.require("post")
-    upgrade(settings.database_url)
+    upgrade(settings.database_url, token_keys=settings.token_encryption_keys)
     sender = build_sender(settings, make_engine(settings.database_url))
     if args.now:
         sent = send_now(sender, args.channel, dry_run=args.dry_run)
@@ -231,6 +263,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"maturity-bot: DATABASE_URL: cannot use the database at {where} ({reason})",
             file=sys.stderr,
         )
+        return EXIT_CONFIG
+    except RuntimeError as exc:
+        if type(exc).__name__ != "TokensNeedAKey":  # a migration that needs the key
+            raise
+        print(f"maturity-bot: TOKEN_ENCRYPTION_KEY: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     except KeyboardInterrupt:
         return 130

@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     # Hosts `/maturity runbook import` may fetch from although they resolve to private
     # addresses (comma-separated names, e.g. an internal Git server).
     runbook_fetch_allow_hosts: str = ""
+    # Fernet keys that encrypt installed tokens at rest (comma-separated: the first
+    # encrypts, all decrypt). Required with OAuth.
+    token_encryption_key: SecretStr | None = None
+    # Days a workspace's data is kept after the app is uninstalled (a reinstall finds it).
+    data_retention_days: int = Field(default=30, ge=1, le=3650)
 
     @field_validator("database_url")
     @classmethod
@@ -76,6 +81,27 @@ class Settings(BaseSettings):
             if part and not _HOST.match(part):
                 raise ValueError(f"{part!r} is not a host name (use names like git.internal)")
         return value
+
+    @field_validator("token_encryption_key")
+    @classmethod
+    def _check_encryption_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            from storage.crypto import TokenCipherError, parse_keys
+
+            try:
+                if not parse_keys(value.get_secret_value()):
+                    return None
+            except TokenCipherError as exc:
+                raise ValueError(str(exc)) from None
+        return value
+
+    @property
+    def token_encryption_keys(self) -> list[str]:
+        if self.token_encryption_key is None:
+            return []
+        from storage.crypto import parse_keys
+
+        return parse_keys(self.token_encryption_key.get_secret_value())
 
     @property
     def runbook_allow_hosts(self) -> frozenset[str]:
@@ -135,6 +161,16 @@ class Settings(BaseSettings):
                     "SLACK_BOT_TOKEN is not set (or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET "
                     "for multi-workspace OAuth)"
                 )
+        if (
+            self.uses_oauth
+            and mode in ("socket", "http", "post")
+            and not self.token_encryption_keys
+        ):
+            raise SettingsError(
+                "TOKEN_ENCRYPTION_KEY is not set: with SLACK_CLIENT_ID (OAuth) installed tokens "
+                'are stored encrypted (make a key: python -c "from cryptography.fernet import '
+                'Fernet; print(Fernet.generate_key().decode())")'
+            )
         if self.uses_oauth and self.runbook_fetch_allow_hosts.strip():
             raise SettingsError(
                 "RUNBOOK_FETCH_ALLOW_HOSTS cannot be used with SLACK_CLIENT_ID (multi-workspace "

@@ -18,5 +18,9 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    command.upgrade(alembic_config(url), revision)
+def upgrade(url: str, revision: str = "head", *, token_keys: list[str] | None = None) -> None:
+    """Bring the database at ``url`` to ``revision``. ``token_keys`` (``TOKEN_ENCRYPTION_KEY``)
+    let a migration encrypt tokens stored before encryption."""
+    cfg = alembic_config(url)
+    cfg.attributes["token_keys"] = list(token_keys or [])
+    command.upgrade(cfg, revision)

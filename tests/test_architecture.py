@@ -19,7 +19,7 @@ PACKAGES = ("bot", "conversations", "storage")
 ALLOWED: dict[str, set[str]] = {
     "conversations": set(),
     "storage": {"conversations"},
-    "bot.settings": set(),
+    "bot.settings": {"storage"},  # the encryption key format is checked where it is used
     "bot.slack": {"bot.settings", "storage", "conversations"},
     "bot.scheduling": {"bot.slack", "bot.deps", "bot.settings", "storage", "conversations"},
     "bot.blocks": {"bot.slack", "conversations"},

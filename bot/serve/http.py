@@ -272,7 +272,7 @@ def serve_http(
     from bot.app import build_app
     from storage.migrate import upgrade
 
-    upgrade(settings.database_url)
+    upgrade(settings.database_url, token_keys=settings.token_encryption_keys)
 
     def factory() -> WSGIApp:
         # Runs in each worker after the fork: its own engine, and its own scheduler (the

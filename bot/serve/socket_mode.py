@@ -19,7 +19,7 @@ logger = logging.getLogger("maturity_bot.socket_mode")
 
 def serve_socket_mode(settings: Settings, *, scheduler: bool = True) -> int:
     assert settings.slack_app_token is not None  # settings.require("socket") checked it
-    upgrade(settings.database_url)
+    upgrade(settings.database_url, token_keys=settings.token_encryption_keys)
     app = build_app(settings)
     handler = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
     stop = threading.Event()

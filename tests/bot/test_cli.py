@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -106,6 +107,7 @@ def test_the_fetch_allow_list_is_refused_for_multi_workspace_installs() -> None:
         slack_client_secret="s",
         slack_signing_secret="x",
         runbook_fetch_allow_hosts="git.internal",
+        token_encryption_key=Fernet.generate_key().decode(),
     )
     with pytest.raises(SettingsError, match="RUNBOOK_FETCH_ALLOW_HOSTS"):
         settings.require("http")

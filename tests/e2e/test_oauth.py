@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import httpx
+from cryptography.fernet import Fernet
 from sqlalchemy import update
 
 from bot.local.payloads import Actor
@@ -24,6 +25,8 @@ from storage.workspaces import get_or_create_workspace
 
 from .conftest import SIGNING_SECRET, start_serve, stop_serve
 
+KEY = Fernet.generate_key().decode()
+
 
 def test_install_then_commands_are_authorised_with_the_installed_token(
     tmp_path: Path, standin
@@ -37,6 +40,7 @@ def test_install_then_commands_are_authorised_with_the_installed_token(
             "SLACK_BOT_TOKEN": None,
             "SLACK_CLIENT_ID": "1111.2222",
             "SLACK_CLIENT_SECRET": "client-secret-value",
+            "TOKEN_ENCRYPTION_KEY": KEY,
             "LOG_LEVEL": "DEBUG",
         },
     )
@@ -63,7 +67,7 @@ def test_install_then_commands_are_authorised_with_the_installed_token(
         # A slash command from the installed workspace runs with that workspace's token.
         actor = Actor(team_id=standin.team_id, channel_id="C0PLATFORM", channel_name="platform")
         alice = SlackUser(standin, over_http(server.base_url), SIGNING_SECRET, actor)
-        assert alice.command("assess").status == 200
+        assert alice.command("assess Platform").status == 200
         posted = standin.wait_for("chat.postMessage", timeout=15)
         assert posted.headers["authorization"] == f"Bearer {token}"
 
@@ -72,6 +76,7 @@ def test_install_then_commands_are_authorised_with_the_installed_token(
             slack_signing_secret=SIGNING_SECRET,
             slack_client_id="1111.2222",
             slack_client_secret="client-secret-value",
+            token_encryption_key=KEY,
             slack_api_url=standin.api_url,
             database_url=db_url,
         )
@@ -102,3 +107,7 @@ def test_install_then_commands_are_authorised_with_the_installed_token(
     assert token not in log
     assert "client-secret-value" not in log
     assert SIGNING_SECRET not in log
+    assert KEY not in log
+    # Nor the database: the installed token is stored encrypted.
+    stored = b"".join(p.read_bytes() for p in tmp_path.glob("oauth.db*"))
+    assert stored and token.encode() not in stored

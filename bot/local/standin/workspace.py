@@ -114,6 +114,8 @@ class Workspace(ViewsMixin, FilesMixin):
         self.lock = threading.RLock()
         self._tokens: dict[str, str | None] = {bot_token: None}  # token -> forced error
         self._installs = 0
+        self._refreshes = 0
+        self._refresh_tokens: dict[str, str] = {}
         self._users: dict[str, dict[str, Any]] = {}
         self._channels: dict[str, dict[str, Any]] = {}
         self._channel_errors: dict[str, str] = {}
@@ -545,9 +547,18 @@ class Workspace(ViewsMixin, FilesMixin):
             "is_enterprise_install": False,
         }
 
+    def rotating_install(self, hours: float = 12.0) -> None:
+        """Installs from now on hand out expiring bot tokens with a refresh token (Slack's
+        token rotation); ``hours`` is the tokens' lifetime."""
+        self._rotation_s = int(hours * 3600)
+
     def _m_oauth_v2_access(self, params: Params) -> Answer:
         """Exchange an install ``code`` for a bot token of this workspace (a fresh token
-        each install, accepted from then on). ``code`` "invalid" answers invalid_code."""
+        each install, accepted from then on). ``code`` "invalid" answers invalid_code.
+        ``grant_type=refresh_token`` swaps a refresh token we issued for a new bot token
+        (and a new refresh token), as Slack's token rotation does."""
+        if params.get("grant_type") == "refresh_token":
+            return self._refresh(str(params.get("refresh_token") or ""))
         code = params.get("code")
         if not code or code == "invalid":
             raise SlackError("invalid_code")
@@ -565,7 +576,39 @@ class Workspace(ViewsMixin, FilesMixin):
             "enterprise": None,
             "is_enterprise_install": False,
             "authed_user": {"id": params.get("user_hint") or "U0INSTALLER"},
+            **self._expiring(token),
         }
+
+    def _expiring(self, token: str) -> dict[str, Any]:
+        if not getattr(self, "_rotation_s", 0):
+            return {}
+        self._installs += 1
+        refresh = f"xoxe-1-refresh-{self._installs}"
+        self._refresh_tokens[refresh] = token
+        return {"expires_in": self._rotation_s, "refresh_token": refresh}
+
+    def _refresh(self, refresh_token: str) -> Answer:
+        if refresh_token not in self._refresh_tokens:
+            raise SlackError("invalid_refresh_token")
+        self._refreshes += 1
+        token = f"xoxb-refreshed-{self._refreshes}"
+        self._tokens[token] = None
+        return {
+            "ok": True,
+            "app_id": self.app_id,
+            "access_token": token,
+            "token_type": "bot",
+            "scope": ",".join(self.scopes),
+            "bot_user_id": self.bot_user_id,
+            "team": {"name": self.team_name, "id": self.team_id},
+            "enterprise": None,
+            **self._expiring(token),
+        }
+
+    @property
+    def refreshes(self) -> int:
+        """How many refresh-token grants were answered."""
+        return self._refreshes
 
     def _m_team_info(self, params: Params) -> Answer:
         return {
