@@ -1,9 +1,7 @@
-"""Small, pure text helpers shared by the domain and the Slack layer.
+"""Small, pure text helpers of the domain: cutting, numbers, lists, plurals, near misses.
 
-Everything the domain produces (explanations, nudges, answer errors) is *plain text*. Slack's
-``mrkdwn`` treats ``&``, ``<`` and ``>`` as control characters (``<!channel>``, ``<@U123>``,
-``<https://x|label>``), so anything that may hold user text goes through
-:func:`escape_mrkdwn` (or :func:`escape_and_truncate`) before it lands in a mrkdwn field.
+Everything the domain produces (explanations, nudges, answer errors) is *plain text*; making
+it safe for Slack's mrkdwn is the rendering's job (``bot.blocks.text``).
 """
 
 from __future__ import annotations
@@ -15,16 +13,6 @@ from collections.abc import Sequence
 
 ELLIPSIS = "…"
 
-_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-
-
-def escape_mrkdwn(text: str) -> str:
-    """Escape ``&``, ``<`` and ``>`` so user text never becomes a mention, link or markup.
-
-    ``escape_mrkdwn("<!channel> & co") == "&lt;!channel&gt; &amp; co"``.
-    """
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
 
 def truncate(text: str, limit: int) -> str:
     """Cut ``text`` to at most ``limit`` characters, ending with ``…`` when cut."""
@@ -33,28 +21,6 @@ def truncate(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     return text[: limit - 1].rstrip() + ELLIPSIS
-
-
-def escape_and_truncate(text: str, limit: int) -> str:
-    """Escape for mrkdwn and fit in ``limit`` characters without splitting an entity.
-
-    Use this for a Slack field with a length cap: escaping can triple a character's length,
-    and cutting after escaping could leave half an ``&amp;``.
-    """
-    if limit < 1:
-        raise ValueError("limit must be at least 1")
-    escaped = escape_mrkdwn(text)
-    if len(escaped) <= limit:
-        return escaped
-    out: list[str] = []
-    used = 0
-    for ch in text:
-        piece = _ESCAPES.get(ch, ch)
-        if used + len(piece) > limit - 1:
-            break
-        out.append(piece)
-        used += len(piece)
-    return "".join(out).rstrip() + ELLIPSIS
 
 
 def format_number(value: float) -> str:

@@ -33,6 +33,10 @@ class Workspace(SQLModel, table=True):
     enterprise_id: str = Field(default="", max_length=32)
     name: str = Field(default="", max_length=255)
     created_at: datetime = _ts()
+    # Set when the app is uninstalled (or its bot token revoked): its tokens are gone, its
+    # scheduled posts stop, and its data is deleted once the retention period has passed
+    # (unless it is installed again first, which clears this).
+    uninstalled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Team(SQLModel, table=True):

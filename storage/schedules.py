@@ -14,7 +14,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from storage.models import Claim, ClaimOutcome, Schedule
+from storage.models import Claim, ClaimOutcome, Schedule, Workspace
 from storage.types import utcnow
 
 DEFAULT_LEASE = timedelta(minutes=10)
@@ -71,11 +71,17 @@ def schedules_of(
 
 
 def due_schedules(*, session: Session, now: datetime, kind: str | None = None) -> list[Schedule]:
-    """Every workspace's active schedules due at ``now`` (the scheduler's sweep)."""
-    stmt = select(Schedule).where(
-        col(Schedule.active).is_(True),
-        col(Schedule.next_due_at).is_not(None),
-        col(Schedule.next_due_at) <= now,
+    """Every installed workspace's active schedules due at ``now`` (the scheduler's sweep):
+    a workspace the app was uninstalled from gets nothing posted, quietly."""
+    stmt = (
+        select(Schedule)
+        .join(Workspace, col(Workspace.id) == col(Schedule.workspace_id))
+        .where(
+            col(Schedule.active).is_(True),
+            col(Schedule.next_due_at).is_not(None),
+            col(Schedule.next_due_at) <= now,
+            col(Workspace.uninstalled_at).is_(None),
+        )
     )
     if kind is not None:
         stmt = stmt.where(Schedule.kind == kind)

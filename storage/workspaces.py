@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import datetime
+from typing import Any
 
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from storage.models import Team, Workspace
+from storage.models import (
+    Assessment,
+    Claim,
+    CriterionEvent,
+    CriterionStatus,
+    NudgeRecord,
+    RunbookImport,
+    RunbookOperation,
+    Schedule,
+    Team,
+    Workspace,
+)
 
 TEAM_NAME_MAX = 80
 
@@ -183,3 +197,81 @@ def get_or_create_named_team(
         user_id=user_id,
     )
     return team
+
+
+# ------------------------------------------------------------------ install and uninstall
+
+
+def _workspace_row(
+    session: Session, slack_team_id: str, enterprise_id: str | None
+) -> Workspace | None:
+    return session.exec(
+        select(Workspace).where(
+            Workspace.slack_team_id == slack_team_id,
+            Workspace.enterprise_id == (enterprise_id or ""),
+        )
+    ).first()
+
+
+def mark_uninstalled(
+    *, session: Session, slack_team_id: str, enterprise_id: str | None, at: datetime
+) -> int | None:
+    """Record that the app left the workspace; its id, or None when we never knew it."""
+    row = _workspace_row(session, slack_team_id, enterprise_id)
+    if row is None:
+        return None
+    if row.uninstalled_at is None:
+        row.uninstalled_at = at
+        session.add(row)
+    return row.id
+
+
+def mark_installed(*, session: Session, slack_team_id: str, enterprise_id: str | None) -> None:
+    """The app is (back) in the workspace: its data is no longer due for deletion."""
+    row = _workspace_row(session, slack_team_id, enterprise_id)
+    if row is not None and row.uninstalled_at is not None:
+        row.uninstalled_at = None
+        session.add(row)
+
+
+def uninstalled_before(*, session: Session, cutoff: datetime) -> list[int]:
+    """Workspaces uninstalled before ``cutoff``: their data is due for deletion."""
+    return [
+        int(i)
+        for i in session.exec(
+            select(Workspace.id).where(
+                col(Workspace.uninstalled_at).is_not(None),
+                col(Workspace.uninstalled_at) < cutoff,
+            )
+        )
+        if i is not None
+    ]
+
+
+def purge_workspace(*, session: Session, workspace_id: int) -> dict[str, int]:
+    """Delete everything kept for one workspace (teams, check-ins, the criteria board and
+    its history, nudges, schedules and their claims, runbooks, imports, the workspace row);
+    how many rows went from each table."""
+    schedule_ids = select(Schedule.id).where(Schedule.workspace_id == workspace_id)
+    deleted: dict[str, int] = {}
+    steps: list[tuple[str, Any]] = [
+        ("claims", delete(Claim).where(col(Claim.schedule_id).in_(schedule_ids))),
+        ("schedules", delete(Schedule).where(col(Schedule.workspace_id) == workspace_id)),
+    ]
+    for model in (
+        RunbookImport,
+        RunbookOperation,
+        NudgeRecord,
+        CriterionEvent,
+        CriterionStatus,
+        Assessment,
+        Team,
+    ):
+        steps.append(
+            (str(model.__tablename__), delete(model).where(col(model.workspace_id) == workspace_id))
+        )
+    steps.append(("workspaces", delete(Workspace).where(col(Workspace.id) == workspace_id)))
+    for name, statement in steps:
+        result = session.execute(statement.execution_options(synchronize_session=False))
+        deleted[name] = int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return deleted

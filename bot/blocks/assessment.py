@@ -21,13 +21,14 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.blocks.text import escape_and_truncate, escape_mrkdwn
 from bot.slack.ids import COMMAND, ActionId
 from conversations.assessment import Result
 from conversations.explain import CriterionProgress, Explanation
 from conversations.model import Question, QuestionKind, Section
 from conversations.nudges import Nudge
 from conversations.scoring import Status, shown_answer
-from conversations.text import escape_and_truncate, escape_mrkdwn, plural, truncate
+from conversations.text import plural, truncate
 
 SECTION_LABELS = {
     Section.CRITERIA: "Where you are",
@@ -352,7 +353,7 @@ def _why(ex: Explanation) -> str:
 
 
 def result_text(result: Result, team_name: str) -> str:
-    return f"{team_name}: Level {result.level} — {result.explanation.level_name}"
+    return f"{escape_mrkdwn(team_name)}: Level {result.level} — {result.explanation.level_name}"
 
 
 _VERDICT_MARK = {

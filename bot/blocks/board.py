@@ -21,12 +21,13 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.blocks.text import escape_mrkdwn
 from bot.slack.ids import COMMAND
 from conversations.board import BoardChange, BoardEntry
 from conversations.digest import level_phrase
 from conversations.model import STEPS, Criterion, CriterionKind, criterion, question
 from conversations.runbook.coverage import SCRIPTED_CRITERION, RunbookEvidence
-from conversations.text import escape_mrkdwn, format_number, truncate
+from conversations.text import format_number, truncate
 
 MARK = {
     "met": ":white_check_mark:",

@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.blocks.text import escape_mrkdwn
 from conversations.digest import (
     MET,
     Digest,
@@ -23,7 +24,7 @@ from conversations.digest import (
     level_phrase,
     progress_bar,
 )
-from conversations.text import escape_mrkdwn, truncate
+from conversations.text import truncate
 
 SECTION_LIMIT = 2900  # Slack allows 3,000 characters of section text
 MAX_TEAM_SECTIONS = 40  # keep the parent well under 50 blocks

@@ -13,9 +13,10 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.blocks.text import escape_mrkdwn
 from bot.slack.commands import SUBCOMMANDS
 from bot.slack.ids import COMMAND, ActionId, BlockId
-from conversations.text import escape_mrkdwn, truncate
+from conversations.text import truncate
 
 QUOTE_LIMIT = 200
 BUTTON_TEXT_MAX = 75

@@ -258,3 +258,21 @@ def app_home_opened(actor: Actor, *, channel_id: str, bot_user_id: str) -> tuple
         "event_ts": ts,
     }
     return _event_callback(actor, event, bot_user_id)
+
+
+def app_uninstalled(actor: Actor, *, bot_user_id: str) -> tuple[str, str]:
+    """(body, content type) of the app being uninstalled from the actor's workspace."""
+    return _event_callback(
+        actor, {"type": "app_uninstalled", "event_ts": f"{time.time():.6f}"}, bot_user_id
+    )
+
+
+def tokens_revoked(
+    actor: Actor, *, bot_user_id: str, bot: bool = True, users: tuple[str, ...] = ()
+) -> tuple[str, str]:
+    """(body, content type) of tokens revoked in the actor's workspace."""
+    tokens: dict[str, list[str]] = {"oauth": list(users)}
+    if bot:
+        tokens["bot"] = [bot_user_id]
+    event = {"type": "tokens_revoked", "tokens": tokens, "event_ts": f"{time.time():.6f}"}
+    return _event_callback(actor, event, bot_user_id)

@@ -12,7 +12,7 @@ from bot.settings import Settings
 from bot.slack.client import build_client
 from bot.slack.limits import WorkspaceGate
 from bot.slack.oauth import installation_store
-from bot.usecases import assessment, digest
+from bot.usecases import assessment, digest, installs
 from bot.usecases.runbook import reminders as runbook_reminders
 from storage.db import session_scope
 from storage.models import Workspace
@@ -50,11 +50,13 @@ def _installed_token(settings: Settings, engine: Engine, workspace_id: int) -> s
     return bot.bot_token if bot is not None and bot.bot_token else ""
 
 
+def housekeeping(sender: Sender) -> None:
+    """The hourly chores: close idle check-ins (each workspace's note with that workspace's
+    own token), and delete the data of workspaces uninstalled past the retention period."""
+    assessment.expire_idle(sender.deps, sender.client_for)
+    installs.purge_departed(sender.deps)
+
+
 def start_background(settings: Settings, engine: Engine) -> BackgroundScheduler:
     sender = build_sender(settings, engine)
-    return start_scheduler(
-        sender.deps,
-        sender,
-        # Each workspace's notes go out with that workspace's own token.
-        housekeeping=lambda: assessment.expire_idle(sender.deps, sender.client_for),
-    )
+    return start_scheduler(sender.deps, sender, housekeeping=lambda: housekeeping(sender))

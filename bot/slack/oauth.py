@@ -35,7 +35,9 @@ from sqlalchemy.engine import Engine
 
 from bot.settings import Settings
 from storage.crypto import TokenCipher, is_encrypted
+from storage.db import session_scope
 from storage.slack_stores import STATE_EXPIRY_S, TOKEN_COLUMNS
+from storage.workspaces import mark_installed
 
 _Entity = TypeVar("_Entity", Bot | None, Installation | None)
 # Refresh a rotating token this long before it expires (Bolt's own default window).
@@ -90,6 +92,12 @@ class EncryptedInstallationStore(SQLAlchemyInstallationStore):
 
     def save(self, installation: Installation) -> None:
         super().save(self._sealed(installation))
+        with session_scope(self.engine) as session:  # installed (again): nothing to delete
+            mark_installed(
+                session=session,
+                slack_team_id=installation.team_id or "",
+                enterprise_id=installation.enterprise_id,
+            )
 
     def save_bot(self, bot: Bot) -> None:
         super().save_bot(self._sealed(bot))

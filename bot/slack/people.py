@@ -10,16 +10,19 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 logger = logging.getLogger("maturity_bot.people")
 
 
 @dataclass(frozen=True)
 class Person:
+    """``known`` is False when Slack could not say (users.info failed or timed out): the
+    person then counts as no admin — a role check fails closed — and in UTC."""
+
     user_id: str
     tz: str = "UTC"
     is_admin: bool = False
+    known: bool = True
 
 
 CACHE_S = 600.0
@@ -40,6 +43,8 @@ def lookup(client: WebClient, user_id: str) -> Person:
     if hit is not None and now - hit[0] < CACHE_S:
         return hit[1]
     person = _fetch(client, user_id)
+    if not person.known:
+        return person  # not remembered: the next check asks Slack again
     with _lock:
         if len(_cache) > 10_000:
             _cache.clear()
@@ -50,9 +55,9 @@ def lookup(client: WebClient, user_id: str) -> Person:
 def _fetch(client: WebClient, user_id: str) -> Person:
     try:
         user = client.users_info(user=user_id)["user"]
-    except (SlackApiError, KeyError, TypeError):
+    except Exception:  # a Slack error, a timeout, a dropped connection: fail closed
         logger.info("users.info failed for %s; assuming UTC and no admin rights", user_id)
-        return Person(user_id)
+        return Person(user_id, known=False)
     tz = str(user.get("tz") or "UTC")
     try:
         ZoneInfo(tz)

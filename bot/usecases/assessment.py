@@ -50,6 +50,7 @@ from bot.blocks.assessment import (
     stopped_blocks,
     to_dicts,
 )
+from bot.blocks.text import escape_mrkdwn
 from bot.deps import Deps
 from bot.slack.answer import Answer
 from bot.slack.errors import UserFacingError
@@ -77,7 +78,7 @@ from conversations.scoring import (
     number_of,
     parse_answer,
 )
-from conversations.text import escape_mrkdwn, plural
+from conversations.text import plural
 from storage.assessments import (
     IDLE_EXPIRY,
     AnswerState,

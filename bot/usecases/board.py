@@ -4,13 +4,13 @@ with where each status came from and, under the scripted share, the runbook's ev
 from __future__ import annotations
 
 from bot.blocks.board import board_blocks
+from bot.blocks.text import escape_mrkdwn
 from bot.deps import Deps
 from bot.slack.answer import Answer
 from bot.slack.ids import COMMAND
 from bot.usecases.context import Where, workspace_id_for
 from bot.usecases.teams import resolve_team
 from conversations.runbook.coverage import RunbookEvidence, coverage_of
-from conversations.text import escape_mrkdwn
 from storage.criteria import board_changes, board_entries
 from storage.db import read_scope
 from storage.runbook import operation_counts

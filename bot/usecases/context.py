@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from storage.db import engine_of, is_read_only, session_scope
 from storage.models import Workspace
-from storage.workspaces import get_or_create_workspace
+from storage.workspaces import get_or_create_workspace, mark_installed
 
 
 @dataclass(frozen=True)
@@ -50,12 +50,20 @@ def workspace_id_for(session: Session, where: Where) -> int:
         hit = _workspaces.get(key)
     if hit is not None and now - hit[0] < WORKSPACE_CACHE_S:
         return hit[1]
-    found = session.exec(
-        select(Workspace.id).where(
+    row = session.exec(
+        select(Workspace.id, Workspace.uninstalled_at).where(
             Workspace.slack_team_id == where.slack_team_id,
             Workspace.enterprise_id == (where.enterprise_id or ""),
         )
     ).first()
+    found = row[0] if row is not None else None
+    if row is not None and row[1] is not None:
+        # Slack sends nothing for a workspace the app left: a request means it is back.
+        if is_read_only(session):
+            with session_scope(engine) as writer:
+                _back(writer, where)
+        else:
+            _back(session, where)
     if found is None:
         if is_read_only(session):
             with session_scope(engine) as writer:
@@ -66,6 +74,12 @@ def workspace_id_for(session: Session, where: Where) -> int:
             return found
     _remember(key, found)
     return found
+
+
+def _back(session: Session, where: Where) -> None:
+    mark_installed(
+        session=session, slack_team_id=where.slack_team_id, enterprise_id=where.enterprise_id
+    )
 
 
 def _create(session: Session, where: Where) -> int:

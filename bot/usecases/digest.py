@@ -27,6 +27,7 @@ from bot.blocks.digest import (
     to_dicts,
 )
 from bot.blocks.teams import team_question_blocks
+from bot.blocks.text import escape_mrkdwn
 from bot.blocks.usage import suggestion_blocks
 from bot.deps import Deps
 from bot.scheduling.scheduler import Due, Kind, Outcome, Sender, register_kind
@@ -60,7 +61,7 @@ from conversations.digest import (
 from conversations.model import DEPLOYS_PER_DAY
 from conversations.runbook.ranking import monthly_toil
 from conversations.scoring import number_of
-from conversations.text import closest, escape_mrkdwn, join_and, truncate
+from conversations.text import closest, join_and, truncate
 from storage.db import read_scope, session_scope
 from storage.digest import TeamRows, digest_rows, teams_for_digest
 from storage.models import ClaimOutcome, Schedule, ScheduleKind

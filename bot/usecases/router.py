@@ -12,6 +12,7 @@ from __future__ import annotations
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 
+from bot.blocks.text import escape_mrkdwn
 from bot.blocks.usage import usage_blocks, usage_text
 from bot.deps import Deps
 from bot.slack.answer import Answer
@@ -31,7 +32,7 @@ from bot.usecases.teams import (
     question_text,
     read_create_value,
 )
-from conversations.text import escape_mrkdwn, truncate
+from conversations.text import truncate
 
 STALE_CREATE = "That button has expired. Type the command again and I'll ask afresh."
 

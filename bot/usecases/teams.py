@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from bot.blocks.teams import BUTTON_VALUE_MAX, team_question_blocks
+from bot.blocks.text import escape_mrkdwn
 from bot.deps import Deps
 from bot.slack.errors import UserFacingError
 from bot.slack.ids import COMMAND
 from bot.usecases.context import Where, workspace_id_for
-from conversations.text import closest, escape_mrkdwn, truncate
+from conversations.text import closest, truncate
 from storage.db import session_scope
 from storage.models import Team
 from storage.workspaces import (

@@ -8,15 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conversations.text import (
-    ELLIPSIS,
-    escape_and_truncate,
-    escape_mrkdwn,
-    format_number,
-    join_and,
-    plural,
-    truncate,
-)
+from bot.blocks.text import escape_and_truncate, escape_mrkdwn
+from conversations.text import ELLIPSIS, format_number, join_and, plural, truncate
 
 
 @pytest.mark.parametrize(

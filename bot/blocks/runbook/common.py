@@ -17,10 +17,11 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.blocks.text import escape_mrkdwn
 from bot.slack.ids import ActionId
 from conversations.runbook.adding import is_web_link
 from conversations.runbook.ranking import FREQUENCY_LABELS, Frequency
-from conversations.text import escape_mrkdwn, truncate
+from conversations.text import truncate
 
 TITLE_SHOWN = 100
 NAME_SHOWN = 60

@@ -29,11 +29,12 @@ from bot.blocks.runbook.common import (
     name,
     question_modal,
 )
+from bot.blocks.text import escape_mrkdwn
 from bot.slack.ids import COMMAND, ActionId, BlockId, CallbackId
 from bot.slack.metadata import PreviewMeta
 from conversations.runbook.adding import MAX_MINUTES
 from conversations.runbook.ranking import FREQUENCY_LABELS, Frequency
-from conversations.text import escape_mrkdwn, format_number, plural, truncate
+from conversations.text import format_number, plural, truncate
 
 PREVIEW_PAGE_SIZE = 25
 PREVIEW_LINES = 15

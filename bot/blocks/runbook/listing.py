@@ -32,6 +32,7 @@ from bot.blocks.runbook.common import (
     q,
     script_place,
 )
+from bot.blocks.text import escape_mrkdwn
 from bot.slack.ids import COMMAND, ActionId, BlockId, RunbookScopeAction
 from conversations.model import criterion
 from conversations.runbook.adding import ADD_EXAMPLE
@@ -49,7 +50,7 @@ from conversations.runbook.ranking import (
     percent_phrase,
     toil_phrase,
 )
-from conversations.text import escape_mrkdwn, format_number, plural, truncate
+from conversations.text import format_number, plural, truncate
 
 PAGE_SIZE = 8
 GOAL = 80

@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from bot.blocks.runbook.common import q, to_dicts
 from bot.blocks.runbook.listing import OpLine, RunbookPage, list_blocks, list_text
+from bot.blocks.text import escape_mrkdwn
 from bot.deps import Deps
 from bot.scheduling.reminder_times import local_phrase
 from bot.slack import people
@@ -31,7 +32,7 @@ from conversations.runbook.adding import LOCATION_MAX, clean_title
 from conversations.runbook.coverage import SCRIPTED_CRITERION, RunbookEvidence, coverage_of
 from conversations.runbook.ranking import DEFAULT_DEPLOYS_PER_DAY, rank, summarise
 from conversations.scoring import Status, number_of
-from conversations.text import escape_mrkdwn, format_number, truncate
+from conversations.text import format_number, truncate
 from storage.criteria import answer_back, criteria_board, record_criterion
 from storage.db import read_scope
 from storage.models import RunbookOperation, Team

@@ -13,6 +13,7 @@ from __future__ import annotations
 from slack_sdk import WebClient
 
 from bot.blocks.runbook.common import name
+from bot.blocks.text import escape_mrkdwn
 from bot.deps import Deps
 from bot.slack.answer import Answer
 from bot.slack.errors import UserFacingError
@@ -29,7 +30,7 @@ from bot.usecases.runbook.common import (
 from conversations.model import criterion
 from conversations.runbook.coverage import SCRIPTED_CRITERION, Coverage, RunbookEvidence
 from conversations.scoring import Status
-from conversations.text import escape_mrkdwn, format_number
+from conversations.text import format_number
 from storage.db import read_scope, session_scope
 from storage.runbook import runbook_owners, set_runbook_complete
 

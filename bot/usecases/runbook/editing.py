@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 from bot.blocks.runbook.common import q, to_dicts
 from bot.blocks.runbook.forms import FormValues, form_modal
 from bot.blocks.runbook.listing import RunbookPage, added_blocks
+from bot.blocks.text import escape_mrkdwn
 from bot.deps import Deps
 from bot.slack.answer import Answer
 from bot.slack.errors import UserFacingError
@@ -45,7 +46,6 @@ from conversations.runbook.adding import (
     parse_minutes,
 )
 from conversations.runbook.ranking import FREQUENCY_LABELS, Frequency, Ranked, toil_phrase
-from conversations.text import escape_mrkdwn
 from storage.db import read_scope, session_scope
 from storage.runbook import (
     DuplicateOperation,

@@ -31,6 +31,7 @@ from bot.blocks.runbook.importing import (
     preview_modal,
     preview_text,
 )
+from bot.blocks.text import escape_mrkdwn
 from bot.deps import Deps
 from bot.slack.answer import Answer
 from bot.slack.errors import UserFacingError
@@ -41,7 +42,7 @@ from bot.usecases.runbook.common import load_page, page_answer, record_share, re
 from bot.usecases.runbook.fetch import FetchError, check_form, fetch_runbook
 from conversations.runbook.adding import MAX_MINUTES, MIN_MINUTES, parse_minutes
 from conversations.runbook.parsing import ParsedRunbook, RunbookParseError, parse_runbook
-from conversations.text import escape_mrkdwn, plural, truncate
+from conversations.text import plural, truncate
 from storage.db import read_scope, session_scope
 from storage.models import RunbookImport, RunbookImportStatus
 from storage.runbook import (

@@ -9,6 +9,7 @@ from __future__ import annotations
 from slack_sdk import WebClient
 from sqlmodel import Session
 
+from bot.blocks.text import escape_mrkdwn
 from bot.deps import Deps
 from bot.slack.answer import Answer
 from bot.slack.commands import SUBCOMMANDS
@@ -25,7 +26,7 @@ from bot.usecases.runbook.common import (
     team_of,
 )
 from conversations.runbook.verbs import Button, Kind, Reading, as_typed, read_verb
-from conversations.text import escape_mrkdwn, truncate
+from conversations.text import truncate
 from storage.db import read_scope, session_scope
 from storage.workspaces import clean_team_name, find_channel_team, find_team_by_name
 

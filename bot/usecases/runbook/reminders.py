@@ -33,6 +33,7 @@ from bot.blocks.runbook.reminders import (
     scripted_modal,
     settled_blocks,
 )
+from bot.blocks.text import escape_mrkdwn
 from bot.deps import Deps
 from bot.scheduling.reminder_times import in_days, local_phrase, local_today, next_monday, on_date
 from bot.scheduling.scheduler import Due, Kind, Outcome, register_kind
@@ -64,7 +65,7 @@ from conversations.runbook.ranking import (
     summarise,
     toil_phrase,
 )
-from conversations.text import escape_mrkdwn, format_number, join_and, truncate
+from conversations.text import format_number, join_and, truncate
 from storage.db import read_scope, session_scope
 from storage.models import ClaimOutcome, RunbookOperation, Schedule, ScheduleKind
 from storage.nudges import recently_dismissed, record_nudge
