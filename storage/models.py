@@ -62,6 +62,9 @@ class Team(SQLModel, table=True):
     # Whether the team's runbook lists all of its operations (None: not asked yet). Only
     # then does the runbook's scripted share stand in for ``scripted.ops_80pct``.
     runbook_complete: bool | None = Field(default=None)
+    # Slack user ids of the people who own the team's board and settings (with workspace
+    # admins). Empty until set: then the person who created the team owns it.
+    owners: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     created_by: str = Field(default="", max_length=32)
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
