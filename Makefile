@@ -2,23 +2,28 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
+# setuptools warns about editable installs in a box on every fresh install: noise here.
+QUIET_BUILD := PYTHONWARNINGS=ignore::UserWarning
 
-.PHONY: run test lint format typecheck test-postgres bench clean
+.PHONY: run demo test lint format typecheck test-postgres bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	$(QUIET_BUILD) $(BIN)/pip install --quiet -e .
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(QUIET_BUILD) $(BIN)/pip install --quiet -e '.[dev]'
 	touch $(VENV)/.installed $@
 
 run: $(VENV)/.installed
-	$(BIN)/maturity-bot run
+	@$(BIN)/maturity-bot run
+
+demo: $(VENV)/.installed
+	@$(BIN)/maturity-bot shell --demo
 
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

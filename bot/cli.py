@@ -78,6 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     shell.add_argument("--user", default="U0LOCAL", help="Slack user id you act as")
     shell.add_argument("--channel", default="general", help="channel name you type in")
+    shell.add_argument(
+        "--demo",
+        action="store_true",
+        help="start in a demo workspace: teams at different levels, with history and "
+        "runbooks (on a throwaway database)",
+    )
     shell.set_defaults(handler=_cmd_shell)
 
     digest = sub.add_parser(
@@ -218,7 +224,9 @@ def _cmd_shell(args: argparse.Namespace, settings: Settings) -> int:
     if settings.log_level == "INFO":  # the terminal is the UI here: keep the log quiet
         logging.getLogger().setLevel(logging.WARNING)
 
-    return run_shell(settings, user_id=args.user, channel_name=args.channel)
+    return run_shell(
+        settings, user_id=args.user, channel_name=args.channel, demo=getattr(args, "demo", False)
+    )
 
 
 def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
@@ -227,7 +235,10 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         args.host, args.port, args.workers, args.no_scheduler = "0.0.0.0", 3000, 1, False  # noqa: S104
         return _cmd_serve(args, settings)
     args.user, args.channel = "U0LOCAL", "general"
-    print("No Slack tokens configured: opening the local shell (see README to connect Slack).")
+    print(
+        "No Slack tokens configured: opening the local shell (see README to connect Slack; "
+        "`make demo` opens it on a workspace with demo teams)."
+    )
     return _cmd_shell(args, settings)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
-from storage.models import Assessment, AssessmentStatus, Team
+from storage.models import Assessment, AssessmentStatus, Team, Workspace
 from storage.types import utcnow
 
 IDLE_EXPIRY = timedelta(days=7)
@@ -101,6 +101,22 @@ def open_assessment(
     if user_id is not None:
         stmt = stmt.where(Assessment.user_id == user_id)
     return session.exec(stmt.order_by(col(Assessment.id).desc())).first()
+
+
+def current_question(*, session: Session, slack_team_id: str, user_id: str) -> str | None:
+    """The question ``user_id``'s newest open check-in in workspace ``slack_team_id`` waits
+    on, if any (the local shell's demo answers it)."""
+    stmt = (
+        select(Assessment.current_question)
+        .join(Workspace, col(Workspace.id) == col(Assessment.workspace_id))
+        .where(
+            Workspace.slack_team_id == slack_team_id,
+            Assessment.user_id == user_id,
+            Assessment.status == AssessmentStatus.OPEN,
+        )
+        .order_by(col(Assessment.id).desc())
+    )
+    return session.exec(stmt).first()
 
 
 def start_assessment(

@@ -2,15 +2,42 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+# The one clock of the app: everything that asks "what time is it" asks utcnow(). Serving
+# runs on real time; the local shell moves it forward (`:clock +7d`) so scheduled posts,
+# reminders and expiries happen in front of a person, through the same code and claims.
+_offset = timedelta(0)
+
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    return datetime.now(UTC) + _offset
+
+
+def move_clock(by: timedelta) -> datetime:
+    """Move the app's clock forward by ``by`` (the local shell's time travel); the new now."""
+    global _offset
+    if by < timedelta(0):
+        raise ValueError("the clock only moves forward")
+    _offset += by
+    return utcnow()
+
+
+def set_clock(when: datetime) -> None:
+    """Put the app's clock at ``when``, back or forth: the shell's demo workspace plays its
+    past in at the times it happened. (Nothing serving calls this.)"""
+    global _offset
+    _offset = when - datetime.now(UTC)
+
+
+def reset_clock() -> None:
+    """Back to real time (tests)."""
+    global _offset
+    _offset = timedelta(0)
 
 
 class UTCDateTime(TypeDecorator[datetime]):

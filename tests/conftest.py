@@ -77,6 +77,16 @@ def sqlite_engine(sqlite_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture(autouse=True)
+def _real_time() -> Iterator[None]:
+    """Every test starts on real time (the shell's time travel moves the app's clock)."""
+    from storage.types import reset_clock
+
+    reset_clock()
+    yield
+    reset_clock()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_people_cache() -> Iterator[None]:
     """users.info answers are cached per token and user; every test starts without them
     (the stand-in's token is the same in every test)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import re
 import textwrap
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,36 @@ WIDTH = 78
 _LINK = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
 _BARE_LINK = re.compile(r"<(https?://[^>]+)>")
 _USER = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
+_EMOJI_CODE = re.compile(r":([a-z0-9_+-]+):")
+# Slack draws these shortcodes as emoji; so does the terminal (others stay as typed).
+EMOJI = {
+    "white_check_mark": "✅",
+    "ballot_box_with_check": "☑️",
+    "white_circle": "⚪",
+    "large_yellow_circle": "🟡",
+    "large_orange_circle": "🟠",
+    "large_green_circle": "🟢",
+    "small_orange_diamond": "🔸",
+    "small_red_triangle_down": "🔻",
+    "grey_question": "❔",
+    "construction": "🚧",
+    "warning": "⚠️",
+    "alarm_clock": "⏰",
+    "hourglass": "⌛",
+    "raised_hand": "✋",
+    "bulb": "💡",
+    "arrow_up": "⬆️",
+    "zzz": "💤",
+    "wave": "👋",
+    "wastebasket": "🗑️",
+    "robot_face": "🤖",
+    "point_down": "👇",
+    "inbox_tray": "📥",
+    "dart": "🎯",
+    "clipboard": "📋",
+    "chart_with_upwards_trend": "📈",
+    "tada": "🎉",
+}
 
 
 @dataclass
@@ -33,18 +64,20 @@ class Rendered:
     clickables: list[Clickable] = field(default_factory=list)
 
 
-def plain(text: str) -> str:
-    """Slack mrkdwn to terminal text: links shown with their URL, entities decoded."""
+def plain(text: str, people: Mapping[str, str] | None = None) -> str:
+    """Slack mrkdwn to terminal text: links shown with their URL, mentions by name (from
+    ``people``, user id to name, as Slack shows them), emoji drawn, entities decoded."""
     text = _LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})", text)
     text = _BARE_LINK.sub(lambda m: m.group(1), text)
-    text = _USER.sub(lambda m: f"@{m.group(1)}", text)
+    text = _USER.sub(lambda m: f"@{(people or {}).get(m.group(1), m.group(1))}", text)
+    text = _EMOJI_CODE.sub(lambda m: EMOJI.get(m.group(1), m.group(0)), text)
     return html.unescape(text)
 
 
-def _text_of(obj: Any) -> str:
+def _plain_of(obj: Any, people: Mapping[str, str] | None = None) -> str:
     if isinstance(obj, dict):
-        return plain(str(obj.get("text", "")))
-    return plain(str(obj or ""))
+        return plain(str(obj.get("text", "")), people)
+    return plain(str(obj or ""), people)
 
 
 def _wrap(text: str, indent: str = "  ") -> list[str]:
@@ -62,12 +95,17 @@ def render_blocks(
     fallback: str,
     where: dict[str, Any],
     start: int,
+    people: Mapping[str, str] | None = None,
 ) -> Rendered:
-    """Render ``blocks`` (or ``fallback`` text); clickables are numbered from ``start``."""
+    """Render ``blocks`` (or ``fallback`` text); clickables are numbered from ``start``;
+    mentions are shown by the names in ``people``."""
     result = Rendered()
     if not blocks:
-        result.lines.extend(_wrap(plain(fallback)))
+        result.lines.extend(_wrap(plain(fallback, people)))
         return result
+
+    def _text_of(obj: Any) -> str:
+        return _plain_of(obj, people)
 
     def clickable(element: dict[str, Any], block_id: str) -> str:
         label = _text_of(element.get("text")) or element.get("action_id", "button")
@@ -107,7 +145,7 @@ def render_blocks(
         elif kind == "image":
             result.lines.append(f"  [image: {block.get('alt_text', '')}]")
         elif kind == "rich_text":
-            result.lines.extend(_wrap((fallback and plain(fallback)) or "(rich text)"))
+            result.lines.extend(_wrap((fallback and plain(fallback, people)) or "(rich text)"))
         elif kind == "input":
             result.lines.append(f"  {_text_of(block.get('label'))}: …")
     return result

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.scheduling.times import ScheduleError, next_weekly, parse_time, zone
+from storage.types import utcnow
 
 REMIND_AT = "09:00"
 MONDAY = 0
@@ -66,6 +67,6 @@ def local_phrase(when: datetime, tz: str, *, with_time: bool = True) -> str:
     except ScheduleError:
         local = when.astimezone(UTC)
     day = f"{local:%A} {local.day} {local:%B}"
-    if local.year != datetime.now(UTC).astimezone(local.tzinfo).year:
+    if local.year != utcnow().astimezone(local.tzinfo).year:
         day += f" {local.year}"
     return f"{day} at {local:%H:%M}" if with_time else day

@@ -566,6 +566,10 @@ class SlackStandIn:
     def message(self, channel: str, ts: str) -> dict[str, Any] | None:
         return self.workspace.message(channel, ts)
 
+    def post_user_message(self, channel: str, user_id: str, text: str) -> dict[str, Any]:
+        """Store a message ``user_id`` wrote in ``channel`` (as if typed in Slack)."""
+        return self.workspace.post_user_message(channel, user_id, text)
+
     def newest_message(
         self, channel: str, matches: Callable[[dict[str, Any]], bool]
     ) -> dict[str, Any] | None:

@@ -190,6 +190,11 @@ class Workspace(ViewsMixin, FilesMixin):
             }
             self._channel_errors.pop(channel_id, None)
 
+    def channel_name(self, channel_id: str) -> str | None:
+        with self.lock:
+            meta = self._channels.get(channel_id)
+            return str(meta["name"]) if meta and meta.get("name") else None
+
     def remove_channel(self, channel_id: str) -> None:
         with self.lock:
             self._channels.pop(channel_id, None)
@@ -441,6 +446,13 @@ class Workspace(ViewsMixin, FilesMixin):
             msg.update(extra or {})
             self._store_message(channel, msg, thread_ts)
             return msg
+
+    def post_user_message(self, channel: str, user_id: str, text: str) -> dict[str, Any]:
+        """A message a person wrote in ``channel`` (what a shortcut can then act on)."""
+        with self.lock:
+            msg = {"type": "message", "user": user_id, "text": text, "ts": self.next_ts()}
+            self._store_message(channel, msg, None)
+            return dict(msg)
 
     def _find_message(self, channel: str, ts: Any) -> dict[str, Any]:
         if not ts or not isinstance(ts, str):

@@ -323,7 +323,7 @@ def remind_on(deps: Deps, client: WebClient, where: Where, meta: RemindMeta, pic
         day = date.fromisoformat(picked)
     except ValueError:
         return Answer(errors={BlockId.RUNBOOK_DATE: "Pick a day (YYYY-MM-DD)."})
-    if day < date.today() - timedelta(days=1):  # the exact check needs their time zone
+    if day < utcnow().date() - timedelta(days=1):  # the exact check needs their time zone
         return Answer(errors={BlockId.RUNBOOK_DATE: "That day has passed. Pick a later one."})
     return remind(deps, client, where, list(meta.operations), WHEN_DATE, day=day)
 

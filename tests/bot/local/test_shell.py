@@ -87,17 +87,17 @@ def test_another_slash_command_is_pointed_at_ours(typed) -> None:
 class Terminal:
     """The shell attached to a pseudo-terminal, read until a marker or a deadline."""
 
-    def __init__(self, tmp_path: Path) -> None:
+    def __init__(self, tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> None:
         import pty
 
         self.master, slave = pty.openpty()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "shell"],
+            [sys.executable, "-m", "bot.cli", "shell", *args],
             stdin=slave,
             stdout=slave,
             stderr=slave,
             cwd=tmp_path,
-            env=_env(),
+            env={**_env(), **(env or {})},
             close_fds=True,
         )
         os.close(slave)
@@ -176,3 +176,45 @@ def test_a_typed_answer_after_a_restart_is_taken_not_dropped(tmp_path: Path) -> 
     second = _shell(tmp_path, "hello again\n")
     assert second.returncode == 0, second.stderr
     assert "maturity-bot · DM" in second.stdout  # the bot answered the second run's line
+
+
+def test_at_a_terminal_the_home_tab_a_pasted_message_and_bold_headers(tmp_path: Path) -> None:
+    term = Terminal(tmp_path, env={"NO_COLOR": ""})
+    try:
+        term.read_until(PROMPT)
+        term.type(":home\n")
+        home = term.read_until(PROMPT)
+        assert "── Home tab ──" in home and "Automation maturity" in home
+        term.type(":post\n")
+        term.read_until("… ")
+        term.type("Restart the queue workers\nRenew the TLS certificate\n.\n")
+        posted = term.read_until(PROMPT)
+        assert "[m1]" in posted and "Renew the TLS certificate" in posted
+        term.type(f"{COMMAND} help\n")
+        assert "\033[1mmaturity-bot · #general" in term.read_until(PROMPT)  # a terminal: bold
+        term.type("quit\n")
+        assert term.proc.wait(timeout=TIMEOUT_S) == 0
+    finally:
+        term.close()
+
+
+def test_no_color_keeps_a_terminal_plain(tmp_path: Path) -> None:
+    term = Terminal(tmp_path, env={"NO_COLOR": "1"})
+    try:
+        term.read_until(PROMPT)
+        term.type(f"{COMMAND} help\n")
+        assert "\033[" not in term.read_until(PROMPT)
+    finally:
+        term.close()
+
+
+def test_the_demo_at_a_terminal_lists_its_teams(tmp_path: Path) -> None:
+    term = Terminal(tmp_path, "--demo")
+    try:
+        assert "This is the demo workspace" in term.read_until(PROMPT)
+        term.type(":home\n")
+        home = term.read_until(PROMPT)
+        assert "Payments" in home and "Mobile backend" in home
+    finally:
+        term.close()
+    assert not (tmp_path / "maturity-bot.db").exists()  # the demo leaves your database be
