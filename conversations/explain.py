@@ -56,6 +56,7 @@ STATUS_WORDS: dict[Status, str] = {
     Status.PARTLY: "partly",
     Status.NOT_MET: "not yet",
     Status.UNKNOWN: "not answered",
+    Status.BLOCKED: "blocked",  # a board status: not met, and stuck
 }
 
 # How a numeric criterion's answer reads in a sentence ("{}" is the answer as given).

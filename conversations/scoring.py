@@ -46,12 +46,18 @@ class Choice(StrEnum):
 
 
 class Status(StrEnum):
-    """Where a team stands on one criterion, prerequisite or culture fact."""
+    """Where a team stands on one criterion, prerequisite or culture fact.
+
+    ``BLOCKED`` is a board status only (a team says a criterion is stuck on something
+    outside its hands); no answer reads as it, and for the level it counts as not met,
+    like every status but ``MET``.
+    """
 
     MET = "met"
     PARTLY = "partly"
     NOT_MET = "not_met"
     UNKNOWN = "unknown"
+    BLOCKED = "blocked"
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,10 +205,22 @@ def button_answer(q: Question | str, value: str) -> str:
     return value
 
 
-def _parse_yes_no(q: Question, text: str) -> ParsedAnswer | AnswerError:
+def read_choice(raw: str) -> Choice | None:
+    """yes / no / partly (or skip) as people type it — ``"yep"``, ``"not yet"``,
+    ``"mostly"``, ``"not sure"`` — or None for anything else."""
+    text = _clean(raw)
+    if text in _SKIP:
+        return Choice.SKIP
     for words, choice in ((_YES, Choice.YES), (_NO, Choice.NO), (_PARTLY, Choice.PARTLY)):
         if text in words:
-            return ParsedAnswer(q.id, choice.value, choice, None)
+            return choice
+    return None
+
+
+def _parse_yes_no(q: Question, text: str) -> ParsedAnswer | AnswerError:
+    choice = read_choice(text)
+    if choice is not None and choice is not Choice.SKIP:
+        return ParsedAnswer(q.id, choice.value, choice, None)
     return _error(q, "A yes, no or partly is all I need here, or skip if you're not sure.")
 
 
@@ -539,6 +557,27 @@ def score(answers: Answers) -> int:
             break
         level = step.into
     return level
+
+
+def level_of(statuses: Mapping[str, Status | str]) -> int:
+    """The sequential rule over statuses (criterion id -> status, e.g. a criteria board):
+    the highest N with every criterion of the steps into 1..N ``MET``. A criterion with no
+    status, or any status but met (partly, not met, blocked, unknown), stops the climb at
+    its step, whatever is met above it."""
+    level = 0
+    for step in STEPS:
+        if not all(str(statuses.get(c.id, "")) == Status.MET for c in step.criteria):
+            break
+        level = step.into
+    return level
+
+
+def first_unmet(statuses: Mapping[str, Status | str], level: int) -> list[str]:
+    """The criteria of the step into ``level + 1`` that are not met (none at the top)."""
+    step = next((s for s in STEPS if s.into == level + 1), None)
+    if step is None:
+        return []
+    return [c.id for c in step.criteria if str(statuses.get(c.id, "")) != Status.MET]
 
 
 def met_above_level(answers: Answers, level: int) -> list[str]:

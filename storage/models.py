@@ -121,12 +121,19 @@ class CriterionStatus(SQLModel, table=True):
 
 
 class CriterionEvent(SQLModel, table=True):
-    """History of a criterion: who said what, when, with which evidence."""
+    """History of a criterion: who changed it from what to what, when, from where (a
+    check-in, the board, the runbook, evidence), with which evidence and why."""
 
     __tablename__ = "criterion_events"
     # Leading with workspace_id so a workspace-scoped query by teams uses this index, not
     # the plain workspace index (which, in a one-workspace install, matches every row).
-    __table_args__ = (Index("ix_criterion_event_team", "workspace_id", "team_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_criterion_event_team", "workspace_id", "team_id", "created_at"),
+        # A criterion's own latest change (the board shows who moved each one).
+        Index(
+            "ix_criterion_event_criterion", "workspace_id", "team_id", "criterion_id", "created_at"
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspaces.id", index=True)
@@ -138,6 +145,12 @@ class CriterionEvent(SQLModel, table=True):
     source: str = Field(default="", max_length=32)
     user_id: str = Field(default="", max_length=32)
     created_at: datetime = _ts()
+    # What it was before (None: the criterion's first status, or a change recorded before
+    # the board kept it), and what the person said about it: a note, an evidence link.
+    old_status: str | None = Field(default=None, max_length=16)
+    old_value: float | None = Field(default=None)
+    note: str = Field(default="", max_length=500)
+    link: str = Field(default="", max_length=2000)
 
 
 class ProcessedEvent(SQLModel, table=True):
@@ -172,6 +185,7 @@ class NudgeRecord(SQLModel, table=True):
 class ScheduleKind(StrEnum):
     DIGEST = "digest"
     REMINDER = "reminder"
+    LEVEL_CHANGE = "level_change"  # one-off: announce a team's level change (issue 12)
 
 
 class Schedule(SQLModel, table=True):
@@ -320,3 +334,41 @@ class RunbookImport(SQLModel, table=True):
     skipped: int = Field(default=0)
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
+
+
+# =====================================================================================
+# Issue 12: the level follows the board, and a level change is announced once.
+# =====================================================================================
+
+
+class LevelChange(SQLModel, table=True):
+    """A team's level changed because its criteria moved (any source): from, to, who,
+    which criterion moved it, and whether (and how) the change was announced.
+
+    An announcement is a one-off schedule (kind ``level_change``) due a minute after the
+    first unannounced change, so changes within that minute go out as one message. The
+    schedule that took a change is ``schedule_id``; ``announced_at`` is set once it was
+    posted, or found not worth posting (no channel; back where it was) — ``outcome`` says
+    which. Never announced twice: the schedule's claim and this row decide it.
+    """
+
+    __tablename__ = "level_changes"
+    __table_args__ = (
+        Index("ix_level_change_team", "workspace_id", "team_id", "created_at"),
+        Index("ix_level_change_pending", "team_id", "announced_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id")
+    team_id: int = Field(foreign_key="teams.id")
+    from_level: int | None = Field(default=None)
+    to_level: int
+    criterion_id: str = Field(default="", max_length=64)
+    user_id: str = Field(default="", max_length=32)
+    source: str = Field(default="", max_length=32)
+    created_at: datetime = _ts()
+    # No foreign key: a schedule and its claims may be cleaned up before this history.
+    schedule_id: int | None = Field(default=None)
+    announced_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    outcome: str = Field(default="", max_length=32)
+    message_ts: str = Field(default="", max_length=32)

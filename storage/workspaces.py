@@ -6,22 +6,22 @@ import unicodedata
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import Table, delete, func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from storage.models import (
     Assessment,
+    AssessmentStatus,
     Claim,
     CriterionEvent,
-    CriterionStatus,
-    NudgeRecord,
-    RunbookImport,
     RunbookOperation,
     Schedule,
+    ScheduleKind,
     Team,
     Workspace,
 )
+from storage.types import utcnow
 
 TEAM_NAME_MAX = 80
 
@@ -248,30 +248,263 @@ def uninstalled_before(*, session: Session, cutoff: datetime) -> list[int]:
     ]
 
 
+def _tables_keyed_by(column: str, parent: str) -> list[Table]:
+    """Every table with ``column`` referencing ``parent``.id, children before parents (so
+    deleting in this order never trips a foreign key). Read from the models, so a table
+    added later is covered without touching this."""
+    out = []
+    for table in reversed(SQLModel.metadata.sorted_tables):
+        key = table.c.get(column)
+        if key is not None and any(fk.column.table.name == parent for fk in key.foreign_keys):
+            out.append(table)
+    return out
+
+
 def purge_workspace(*, session: Session, workspace_id: int) -> dict[str, int]:
     """Delete everything kept for one workspace (teams, check-ins, the criteria board and
-    its history, nudges, schedules and their claims, runbooks, imports, the workspace row);
-    how many rows went from each table."""
+    its history, nudges, schedules and their claims, runbooks, imports — every table keyed
+    by the workspace — and the workspace row); how many rows went from each table.
+
+    Installed tokens live in slack_sdk's own tables, keyed by Slack's ids: they are the
+    installation store's to delete (``delete_all``)."""
     schedule_ids = select(Schedule.id).where(Schedule.workspace_id == workspace_id)
     deleted: dict[str, int] = {}
     steps: list[tuple[str, Any]] = [
         ("claims", delete(Claim).where(col(Claim.schedule_id).in_(schedule_ids))),
-        ("schedules", delete(Schedule).where(col(Schedule.workspace_id) == workspace_id)),
     ]
-    for model in (
-        RunbookImport,
-        RunbookOperation,
-        NudgeRecord,
-        CriterionEvent,
-        CriterionStatus,
-        Assessment,
-        Team,
-    ):
-        steps.append(
-            (str(model.__tablename__), delete(model).where(col(model.workspace_id) == workspace_id))
-        )
+    for table in _tables_keyed_by("workspace_id", "workspaces"):
+        steps.append((table.name, delete(table).where(table.c.workspace_id == workspace_id)))
     steps.append(("workspaces", delete(Workspace).where(col(Workspace.id) == workspace_id)))
     for name, statement in steps:
         result = session.execute(statement.execution_options(synchronize_session=False))
         deleted[name] = int(result.rowcount or 0)  # type: ignore[attr-defined]
     return deleted
+
+
+# ------------------------------------------------------------------ teams as people manage them
+
+
+class TeamNameTaken(Exception):
+    """Another team of the workspace already has the name (``name``: that team's)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+class ChannelTaken(Exception):
+    """Another team already is the channel's own team (``name``: that team's)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+def count_teams(*, session: Session, workspace_id: int) -> int:
+    return int(
+        session.exec(
+            select(func.count()).select_from(Team).where(Team.workspace_id == workspace_id)
+        ).one()
+    )
+
+
+def teams_page(*, session: Session, workspace_id: int, offset: int, limit: int) -> list[Team]:
+    """One page of the workspace's teams, A to Z."""
+    return list(
+        session.exec(
+            select(Team)
+            .where(Team.workspace_id == workspace_id)
+            .order_by(col(Team.name_key), col(Team.id))
+            .offset(max(0, offset))
+            .limit(limit)
+        )
+    )
+
+
+def last_changes(
+    *, session: Session, workspace_id: int, team_ids: list[int]
+) -> dict[int, datetime]:
+    """When each team's board last changed: its newest criterion change or finished
+    check-in (teams with neither are left out). Two grouped queries, whatever the count."""
+    if not team_ids:
+        return {}
+    out: dict[int, datetime] = {}
+    queries = (
+        select(CriterionEvent.team_id, func.max(CriterionEvent.created_at))
+        .where(
+            CriterionEvent.workspace_id == workspace_id,
+            col(CriterionEvent.team_id).in_(team_ids),
+        )
+        .group_by(col(CriterionEvent.team_id)),
+        select(Assessment.team_id, func.max(Assessment.completed_at))
+        .where(
+            Assessment.workspace_id == workspace_id,
+            col(Assessment.team_id).in_(team_ids),
+            Assessment.status == AssessmentStatus.COMPLETED,
+        )
+        .group_by(col(Assessment.team_id)),
+    )
+    for query in queries:
+        for team_id, at in session.exec(query):
+            if at is None:
+                continue
+            if team_id not in out or at > out[team_id]:
+                out[team_id] = at
+    return out
+
+
+def set_owners(
+    *, session: Session, workspace_id: int, team_id: int, owners: list[str]
+) -> Team | None:
+    """Make ``owners`` (Slack user ids, in this order, once each) the team's owners."""
+    team = get_team(session=session, workspace_id=workspace_id, team_id=team_id)
+    if team is None:
+        return None
+    team.owners = list(dict.fromkeys(owners))
+    team.updated_at = utcnow()
+    session.add(team)
+    return team
+
+
+def rename_team(*, session: Session, workspace_id: int, team_id: int, name: str) -> Team | None:
+    """Give the team a new name (cleaned like every team name); digests that name the
+    team follow it. Raises :class:`TeamNameTaken` when another team has that name."""
+    team = get_team(session=session, workspace_id=workspace_id, team_id=team_id)
+    if team is None:
+        return None
+    cleaned = clean_team_name(name)
+    if not cleaned:
+        raise ValueError("a team needs a name")
+    other = find_team_by_name(session=session, workspace_id=workspace_id, name=cleaned)
+    if other is not None and other.id != team.id:
+        raise TeamNameTaken(other.name)
+    old_key = team.name_key
+    team.name, team.name_key, team.updated_at = cleaned, name_key(cleaned), utcnow()
+    try:
+        with session.begin_nested():
+            session.add(team)
+    except IntegrityError:  # another request took the name first
+        raise TeamNameTaken(cleaned) from None
+    _rename_in_digests(session, workspace_id, old_key, cleaned)
+    return team
+
+
+def _rename_in_digests(session: Session, workspace_id: int, old_key: str, new: str) -> None:
+    digests = session.exec(
+        select(Schedule).where(
+            Schedule.workspace_id == workspace_id, Schedule.kind == ScheduleKind.DIGEST
+        )
+    )
+    for schedule in digests:
+        teams = (schedule.payload or {}).get("teams")
+        if not isinstance(teams, list) or old_key not in [name_key(str(t)) for t in teams]:
+            continue
+        renamed = [new if name_key(str(t)) == old_key else t for t in teams]
+        schedule.payload = {**schedule.payload, "teams": renamed}
+        session.add(schedule)
+
+
+def move_team(*, session: Session, workspace_id: int, team_id: int, channel_id: str) -> Team | None:
+    """Make ``channel_id`` the team's channel — where it is announced, and the team a
+    command there means when it names none. Raises :class:`ChannelTaken` when the channel
+    already has a team of its own."""
+    team = get_team(session=session, workspace_id=workspace_id, team_id=team_id)
+    if team is None:
+        return None
+    other = find_channel_team(session=session, workspace_id=workspace_id, channel_id=channel_id)
+    if other is not None and other.id != team.id:
+        raise ChannelTaken(other.name)
+    team.channel_id, team.channel_key, team.updated_at = channel_id, channel_id, utcnow()
+    try:
+        with session.begin_nested():
+            session.add(team)
+    except IntegrityError:
+        raise ChannelTaken("") from None
+    return team
+
+
+def team_row_counts(*, session: Session, workspace_id: int, team_id: int) -> dict[str, int]:
+    """How many rows each table keeps about the team (what deleting it removes)."""
+    counts: dict[str, int] = {}
+    for table in _tables_keyed_by("team_id", "teams"):
+        where = table.c.team_id == team_id
+        if "workspace_id" in table.c:
+            where = where & (table.c.workspace_id == workspace_id)
+        counts[table.name] = int(
+            session.execute(select(func.count()).select_from(table).where(where)).scalar_one()
+        )
+    return counts
+
+
+def delete_team(*, session: Session, workspace_id: int, team_id: int) -> dict[str, int] | None:
+    """Delete the team and everything kept about it (check-ins, board and history, level
+    changes, nudges, runbook, imports — every table keyed by the team — and the reminders
+    and announcements about it); how many rows went from each table, or None when the
+    workspace has no such team."""
+    team = get_team(session=session, workspace_id=workspace_id, team_id=team_id)
+    if team is None:
+        return None
+    deleted: dict[str, int] = {}
+    reminders = _schedules_about(session, workspace_id, team_id)
+    steps: list[tuple[str, Any]] = []
+    if reminders:
+        steps += [
+            ("claims", delete(Claim).where(col(Claim.schedule_id).in_(reminders))),
+            ("schedules", delete(Schedule).where(col(Schedule.id).in_(reminders))),
+        ]
+    for table in _tables_keyed_by("team_id", "teams"):
+        where = table.c.team_id == team_id
+        if "workspace_id" in table.c:
+            where = where & (table.c.workspace_id == workspace_id)
+        steps.append((table.name, delete(table).where(where)))
+    steps.append(
+        (
+            "teams",
+            delete(Team).where(col(Team.workspace_id) == workspace_id, col(Team.id) == team_id),
+        )
+    )
+    for name, statement in steps:
+        result = session.execute(statement.execution_options(synchronize_session=False))
+        deleted[name] = int(result.rowcount or 0)  # type: ignore[attr-defined]
+    session.expunge(team)
+    return deleted
+
+
+def _schedules_about(session: Session, workspace_id: int, team_id: int) -> list[int]:
+    """The one-off schedules about the team: reminders about its runbook operations, and
+    anything else whose payload names the team (a digest names teams by name, and is left
+    alone: it covers other teams too)."""
+    operations = set(
+        session.exec(
+            select(RunbookOperation.id).where(
+                RunbookOperation.workspace_id == workspace_id, RunbookOperation.team_id == team_id
+            )
+        )
+    )
+    rows = session.exec(
+        select(Schedule.id, Schedule.kind, Schedule.payload).where(
+            Schedule.workspace_id == workspace_id, Schedule.kind != ScheduleKind.DIGEST
+        )
+    )
+    out = []
+    for schedule_id, kind, payload in rows:
+        payload = payload or {}
+        about = payload.get("team_id") == team_id or (
+            kind == ScheduleKind.REMINDER and payload.get("operation_id") in operations
+        )
+        if about and schedule_id is not None:
+            out.append(schedule_id)
+    return out
+
+
+def workspace_row_counts(*, session: Session, workspace_id: int) -> dict[str, int]:
+    """How many rows each table keeps for the workspace (what deleting it removes), parents
+    first."""
+    counts: dict[str, int] = {}
+    for table in reversed(_tables_keyed_by("workspace_id", "workspaces")):
+        counts[table.name] = int(
+            session.execute(
+                select(func.count()).select_from(table).where(table.c.workspace_id == workspace_id)
+            ).scalar_one()
+        )
+    return counts

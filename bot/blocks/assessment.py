@@ -42,6 +42,7 @@ STATUS_MARK = {
     Status.PARTLY: ":large_yellow_circle:",
     Status.NOT_MET: ":white_circle:",
     Status.UNKNOWN: ":grey_question:",
+    Status.BLOCKED: ":no_entry:",
 }
 TEAM_NAME_LIMIT = 80
 # Block id prefixes marking a question still waiting (its prompt) and an answered record.

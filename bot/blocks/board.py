@@ -1,6 +1,8 @@
 """The criteria board: every success criterion of a team, where it stands (in words, not
 only an emoji a screen reader spells out as ":white_circle:"), where that came from (a
-check-in, the runbook…) with its evidence, who last moved it, and when.
+check-in, the board, the runbook…) with its evidence, note and link, who last moved it,
+and when — and, given the team's id, an *Update* button beside each criterion (block
+``board.<criterion id>``) that opens its form.
 
 The runbook's scripted share is shown under ``scripted.ops_80pct`` whenever the runbook has
 operations, with what it counts for: the team's answer when the team said the runbook lists
@@ -13,7 +15,9 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     Block,
+    ButtonElement,
     ContextBlock,
     DividerBlock,
     HeaderBlock,
@@ -21,31 +25,36 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.blocks.text import escape_mrkdwn
-from bot.slack.ids import COMMAND
-from conversations.board import BoardChange, BoardEntry
+from bot.blocks.criteria import change_words, fit_section, why_words
+from bot.blocks.text import escape_and_truncate, escape_mrkdwn
+from bot.slack.ids import COMMAND, ActionId, BlockId
+from conversations.board import (
+    SOURCE_WORDS,
+    STATUS_LABELS,
+    BoardChange,
+    BoardEntry,
+    format_value,
+    status_of,
+)
 from conversations.digest import level_phrase
-from conversations.model import STEPS, Criterion, CriterionKind, criterion, question
+from conversations.model import STEPS, Criterion, criterion, question
 from conversations.runbook.coverage import SCRIPTED_CRITERION, RunbookEvidence
-from conversations.text import format_number, truncate
+from conversations.scoring import Status
+from conversations.text import truncate
 
 MARK = {
     "met": ":white_check_mark:",
     "partly": ":large_yellow_circle:",
     "not_met": ":white_circle:",
     "unknown": ":grey_question:",
+    "blocked": ":no_entry:",
 }
 # Every row says its status in words too: the emoji alone is read out by name.
-WORD = {
-    "met": "Met",
-    "partly": "Partly met",
-    "not_met": "Not met",
-    "unknown": "Unknown",
-}
+WORD = {str(status): label for status, label in STATUS_LABELS.items()}
 NOT_ANSWERED = "Not answered yet"
 HISTORY_SHOWN = 8
 EVIDENCE_SHOWN = 160
-SOURCES = {"assessment": "check-in", "runbook": "runbook"}
+SOURCES = dict(SOURCE_WORDS)
 RUNBOOK = "runbook"
 
 
@@ -74,8 +83,7 @@ def _value(criterion_id: str, value: float | None, source: str = "") -> str:
         chosen = _range_label(c, value)
         if chosen:
             return f" (answered “{escape_mrkdwn(chosen)}”)"
-    unit = "%" if c.kind is CriterionKind.PERCENT else " min"
-    return f" ({format_number(value)}{unit})"
+    return f" ({format_value(c, value)})"
 
 
 def _range_label(c: Criterion, value: float) -> str:
@@ -93,18 +101,21 @@ def _range_label(c: Criterion, value: float) -> str:
     return ""
 
 
-def _said_by(row: BoardEntry, history: Sequence[BoardChange]) -> tuple[str, str, datetime, str]:
-    """Where the status came from — source, who, when, evidence. A check-in that took a
-    measured figure as known records it again as its own, with no change (so no history):
-    the figure is still its last change's."""
+def _said_by(
+    row: BoardEntry, history: Sequence[BoardChange]
+) -> tuple[str, str, datetime, BoardChange | None]:
+    """Where the status came from — source, who, when, and the change that said so (its
+    evidence, note and link). A check-in that took a measured figure as known records it
+    again as its own, with no change (so no history): the figure is still its last
+    change's."""
     last = next((c for c in reversed(history) if c.criterion_id == row.criterion_id), None)
     if last is None:
-        return row.source, row.updated_by, row.updated_at, ""
+        return row.source, row.updated_by, row.updated_at, None
     if last.source == row.source:
-        return row.source, row.updated_by, row.updated_at, last.evidence
+        return row.source, row.updated_by, row.updated_at, last
     if (last.status, last.value) == (row.status, row.value):
-        return last.source, last.user_id, last.created_at, last.evidence
-    return row.source, row.updated_by, row.updated_at, ""
+        return last.source, last.user_id, last.created_at, last
+    return row.source, row.updated_by, row.updated_at, None
 
 
 def _row(
@@ -119,17 +130,44 @@ def _row(
     else:
         status = str(row.status)
         word = WORD.get(status, WORD["unknown"])
-        source, who, at, evidence = _said_by(row, history)
+        source, who, at, change = _said_by(row, history)
         detail = f"{_source(source)}, {_who(who)}, {_when(at)}"
         line = (
             f"{MARK.get(status, MARK['unknown'])} *{word}* · {label}"
             f"{_value(c.id, row.value, source)} — {detail}"
         )
+        evidence = change.evidence if change else ""
         if evidence and source != RUNBOOK:
-            line += f"\n      _{escape_mrkdwn(truncate(evidence, EVIDENCE_SHOWN))}_"
+            line += f"\n      _{escape_and_truncate(evidence, EVIDENCE_SHOWN)}_"
+        why = why_words(change.note, change.link) if change else ""
+        if why:
+            line += f"\n      {why}"
     if c.id == SCRIPTED_CRITERION and runbook is not None and runbook.total:
         line += f"\n      :clipboard: {escape_mrkdwn(runbook.phrase())}. {runbook.standing()}"
     return line
+
+
+def _update_button(team_id: int, c: Criterion) -> ButtonElement:
+    return ButtonElement(
+        text="Update",
+        action_id=f"{ActionId.CRITERION_UPDATE}:{team_id}",
+        value=c.id,
+        accessibility_label=truncate(f"Update “{c.label}”", 75),
+    )
+
+
+def _recent_line(e: BoardChange) -> str:
+    """``02 Dec 2026 · *label*: not met → met (7 min) · board · @alice``; a change recorded
+    before the board kept what it replaced reads as its new state alone."""
+    if e.old_status is not None:
+        what = change_words(e)
+    else:
+        what = (
+            f"{escape_mrkdwn(criterion(e.criterion_id).label)}: "
+            f"{WORD.get(str(e.status), WORD['unknown']).lower()}"
+            f"{_value(e.criterion_id, e.value, e.source)}"
+        )
+    return f"{_when(e.created_at)} · {what} · {_source(e.source)} · {_who(e.user_id)}"
 
 
 def board_blocks(
@@ -139,7 +177,11 @@ def board_blocks(
     board: Mapping[str, BoardEntry],
     history: Sequence[BoardChange],
     runbook: RunbookEvidence | None = None,
+    team_id: int = 0,
 ) -> list[Block]:
+    """The board (25 blocks at most: a header, the level, a title per step, a row per
+    criterion — with *Update* when ``team_id`` is given — the recent changes, a footer).
+    ``history`` holds at least each criterion's latest change and the newest ones."""
     name = escape_mrkdwn(truncate(team_name, 80))
     blocks: list[Block] = [
         HeaderBlock(text=truncate(f"Criteria board · {team_name}", 150)),
@@ -154,29 +196,58 @@ def board_blocks(
         ),
     ]
     for step in STEPS:
-        lines = [_row(c, board.get(c.id), history, runbook) for c in step.criteria]
-        done = all(board.get(c.id) and board[c.id].status == "met" for c in step.criteria)
+        done = all(
+            board.get(c.id) and status_of(str(board[c.id].status)) is Status.MET
+            for c in step.criteria
+        )
         title = f"*Level {step.into} — {escape_mrkdwn(step.name)}*" + (" · done" if done else "")
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=title + "\n" + "\n".join(lines))))
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=title)]))
+        for c in step.criteria:
+            line = fit_section(_row(c, board.get(c.id), history, runbook))
+            blocks.append(
+                SectionBlock(
+                    block_id=f"{BlockId.BOARD_CRITERION_PREFIX}{c.id}",
+                    text=MarkdownTextObject(text=line),
+                    accessory=_update_button(team_id, c) if team_id else None,
+                )
+            )
     if history:
         recent = list(history)[-HISTORY_SHOWN:][::-1]
-        lines = [
-            f"{_when(e.created_at)} · {escape_mrkdwn(criterion(e.criterion_id).label)}: "
-            f"{WORD.get(str(e.status), WORD['unknown']).lower()}"
-            f"{_value(e.criterion_id, e.value, e.source)} · {_source(e.source)} · {_who(e.user_id)}"
-            for e in recent
-        ]
+        lines = [_recent_line(e) for e in recent]
         blocks += [
             DividerBlock(),
-            SectionBlock(text=MarkdownTextObject(text="*Recent changes*\n" + "\n".join(lines))),
+            SectionBlock(
+                text=MarkdownTextObject(text=fit_section("*Recent changes*\n" + "\n".join(lines)))
+            ),
         ]
+    if team_id:
+        history_command = f"history {' '.join(team_name.split())}"
+        if len(history_command) <= 2000:
+            blocks.append(
+                ActionsBlock(
+                    block_id=BlockId.BOARD_ACTIONS,
+                    elements=[
+                        ButtonElement(
+                            text="History",
+                            action_id=ActionId.COMMAND_RUN,
+                            value=history_command,
+                        )
+                    ],
+                )
+            )
+    how = (
+        f"*Update* moves a criterion (so does `{COMMAND} set <criterion id> <value>`); "
+        if team_id
+        else ""
+    )
     blocks.append(
         ContextBlock(
             elements=[
                 MarkdownTextObject(
-                    text=f"`{COMMAND} assess` updates the board. The runbook's scripted share "
-                    "stands in for the check-in's answer only when the team says the runbook "
-                    f"lists all of its operations (asked on `{COMMAND} runbook`)."
+                    text=f"{how}`{COMMAND} assess` updates the whole board. The runbook's "
+                    "scripted share stands in for the check-in's answer only when the team "
+                    f"says the runbook lists all of its operations (asked on `{COMMAND} "
+                    f"runbook`). `{COMMAND} history` lists every change."
                 )
             ]
         )

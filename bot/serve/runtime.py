@@ -12,7 +12,7 @@ from bot.settings import Settings
 from bot.slack.client import build_client
 from bot.slack.limits import WorkspaceGate
 from bot.slack.oauth import installation_store
-from bot.usecases import assessment, digest, installs
+from bot.usecases import assessment, digest, installs, levels
 from bot.usecases.runbook import reminders as runbook_reminders
 from storage.db import session_scope
 from storage.models import Workspace
@@ -21,6 +21,7 @@ from storage.models import Workspace
 def build_sender(settings: Settings, engine: Engine) -> Sender:
     digest.register()
     runbook_reminders.register_kinds()
+    levels.register_kinds()  # level changes, announced once (issue 12)
     gates: dict[int, WorkspaceGate] = {}
     clients: dict[int, WebClient] = {}
 

@@ -31,6 +31,17 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         "the team's success criteria: status, who moved each and when",
     ),
     Subcommand(
+        "set",
+        f"{COMMAND} set <criterion id> <value> [team name]",
+        "move a criterion: yes, no, partly, blocked, or a figure "
+        "(e.g. `set cd.deploy_under_10min 7 min`)",
+    ),
+    Subcommand(
+        "history",
+        f"{COMMAND} history [team name] [since YYYY-MM-DD]",
+        "the team's level and criterion changes, newest first",
+    ),
+    Subcommand(
         "digest",
         f"{COMMAND} digest schedule <weekday> <HH:MM> [time zone] [teams all | teams <names>]",
         "post a weekly progress digest in this channel: this channel's team, every team, or "
@@ -54,6 +65,30 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         "runbook",
         f"{COMMAND} runbook import <URL> [team name]",
         "import the steps of a runbook from a raw Markdown or text file (preview first)",
+    ),
+    Subcommand("teams", f"{COMMAND} teams", "every team here: level, channel, owners, last change"),
+    Subcommand("team", f"{COMMAND} team [team name]", "one team: its settings, export, delete"),
+    Subcommand(
+        "team",
+        f"{COMMAND} team owners @a @b [team name]",
+        "who may change the team (besides workspace admins)",
+    ),
+    Subcommand("team", f"{COMMAND} team rename <new name>", "rename this channel's team"),
+    Subcommand(
+        "team", f"{COMMAND} team channel #channel [team name]", "move the team to a channel"
+    ),
+    Subcommand(
+        "team", f"{COMMAND} team delete <team name>", "delete a team and its history (asks first)"
+    ),
+    Subcommand(
+        "export",
+        f"{COMMAND} export [team name] csv|json",
+        "a team's check-ins, history and nudges as a file in our DM (`all`: every team, admins)",
+    ),
+    Subcommand(
+        "workspace",
+        f"{COMMAND} workspace [export | delete]",
+        "what I keep here, and for how long; admins export it all (JSON) or delete it all",
     ),
     Subcommand("help", f"{COMMAND} help", "show this help"),
 )

@@ -37,6 +37,24 @@ class ActionId(StrEnum):
     # Asked before a team is created; "did you mean …": both carry on with the command.
     TEAM_CREATE = "team.create"
     COMMAND_RUN = "command.run"
+    # Issue 12: the board's Update button (``criterion.update:<team id>``, value: the
+    # criterion id) and the history's pages (``history.page:<team id>``, value: the page).
+    CRITERION_UPDATE = "criterion.update"
+    HISTORY_PAGE = "history.page"
+    # Teams as people manage them (suffixed ``:<team id>``; the list's page ``:<page>``;
+    # the export buttons ``:<team id>:<format>``).
+    TEAMS_PAGE = "teams.page"
+    TEAM_SHOW = "team.show"
+    TEAM_OWNERS = "team.owners"
+    TEAM_CHANNEL = "team.channel"
+    TEAM_RENAME = "team.rename"
+    TEAM_EXPORT = "team.export"
+    TEAM_DELETE = "team.delete"
+    TEAM_DELETE_CONFIRM = "team.delete_confirm"
+    # A workspace admin deleting everything the bot keeps for the workspace; and "keep it"
+    # on any of these confirmations.
+    WORKSPACE_DELETE_CONFIRM = "workspace.delete_confirm"
+    CONFIRM_CANCEL = "confirm.cancel"
 
 
 class BlockId(StrEnum):
@@ -81,6 +99,34 @@ class BlockId(StrEnum):
     TEAM_QUESTION = "team.question"
     TEAM_ACTIONS = "team.actions"
     SUGGESTION = "usage.suggestion"
+    # Issue 12. A criterion's row on the board (suffixed with the criterion id); the
+    # fields of its Update form; the one message a level change posts (a contract,
+    # DESIGN.md); the history's pages; "did you mean …" for a criterion id.
+    BOARD_CRITERION_PREFIX = "board."
+    BOARD_ACTIONS = "board_actions"
+    CRITERION_STATUS = "criterion.status"
+    CRITERION_VALUE = "criterion.value"
+    CRITERION_LINK = "criterion.link"
+    CRITERION_NOTE = "criterion.note"
+    LEVEL_CHANGE = "level.change"
+    HISTORY_HEADER = "history.header"
+    HISTORY_NAV = "history.nav"
+    CRITERION_SUGGESTIONS = "criterion.suggestions"
+    # The list of teams (rows suffixed with the team id), one team's card, confirmations.
+    TEAMS_HEADER = "teams.header"
+    TEAMS_ROW_PREFIX = "teams.row."
+    TEAMS_NAV = "teams.nav"
+    TEAM_CARD = "team.card"
+    TEAM_RENAME_INPUT = "team.rename"
+    TEAM_SETTINGS = "team.settings"
+    TEAM_CARD_ACTIONS = "team.card_actions"
+    TEAM_DELETE_QUESTION = "team.delete"
+    TEAM_DELETE_ACTIONS = "team.delete_actions"
+    # Exports (the format question's buttons are suffixed ``.csv`` / ``.json``) and
+    # deleting the workspace's data.
+    EXPORT_FORMAT = "export.format"
+    WORKSPACE_DELETE_QUESTION = "workspace.delete"
+    WORKSPACE_DELETE_ACTIONS = "workspace.delete_actions"
 
 
 class RunbookScopeAction(StrEnum):
@@ -101,3 +147,4 @@ class CallbackId(StrEnum):
     RUNBOOK_SCRIPTED = "runbook.scripted"
     RUNBOOK_KEEP_MANUAL = "runbook.keep_manual"
     RUNBOOK_NOTICE = "runbook.notice"
+    CRITERION_UPDATE = "criterion.update"

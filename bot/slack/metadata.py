@@ -82,3 +82,11 @@ class SettleMeta(Metadata):
 
     operation: DbId = Field(0, validation_alias=AliasChoices("operation", "o"))
     message_ts: str = Field("", validation_alias=AliasChoices("message_ts", "m"))
+
+
+class CriterionMeta(Metadata):
+    """The Update form of one criterion on a team's board (issue 12). Who may change it
+    is decided from the team as stored when the form is submitted, never from this."""
+
+    team: DbId = Field(0, validation_alias=AliasChoices("team", "t"))
+    criterion: str = Field("", max_length=64, validation_alias=AliasChoices("criterion", "k"))

@@ -55,6 +55,7 @@ from bot.deps import Deps
 from bot.slack.answer import Answer
 from bot.slack.errors import UserFacingError
 from bot.slack.ids import COMMAND
+from bot.usecases import levels
 from bot.usecases.context import Where, workspace_id_for
 from bot.usecases.teams import resolve_team
 from conversations.assessment import (
@@ -518,7 +519,8 @@ def _finish(
         user_id=user_id,
         source="assessment",
     )
-    team.level = result.level
+    # The level follows the board (which this check-in just updated), announced if it moved.
+    levels.follow(session, ws, team, user_id=user_id, source="assessment")
     target = number_of(TARGET_LEVEL, result.facts)
     if target is not None:
         team.target_level = int(target)

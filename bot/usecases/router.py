@@ -19,7 +19,16 @@ from bot.slack.answer import Answer
 from bot.slack.commands import Parsed, parse
 from bot.slack.errors import UserFacingError
 from bot.slack.ids import COMMAND
-from bot.usecases import assessment, board, digest
+from bot.usecases import (
+    assessment,
+    board,
+    criteria,
+    digest,
+    export,
+    history,
+    teams_admin,
+    workspace_data,
+)
 from bot.usecases.context import Where
 from bot.usecases.runbook import listing as runbook
 from bot.usecases.teams import (
@@ -73,10 +82,22 @@ def _dispatch(deps: Deps, client: WebClient, where: Where, parsed: Parsed) -> An
         return assessment.start(deps, client, where, parsed.rest or None)
     if parsed.name == "board":
         return board.show(deps, where, parsed.rest or None)
+    if parsed.name == "set":
+        return criteria.set_command(deps, client, where, parsed.args)
+    if parsed.name == "history":
+        return history.command(deps, where, parsed.rest)
     if parsed.name == "digest":
         return digest.command(deps, client, where, parsed.rest)
     if parsed.name == "runbook":
         return runbook.command(deps, client, where, parsed.rest)
+    if parsed.name == "teams":
+        return teams_admin.listing(deps, where)
+    if parsed.name == "team":
+        return teams_admin.command(deps, client, where, parsed.rest)
+    if parsed.name == "export":
+        return export.command(deps, client, where, parsed.rest)
+    if parsed.name == "workspace":
+        return workspace_data.command(deps, client, where, parsed.rest)
     return None  # pragma: no cover - every SUBCOMMANDS name is routed above
 
 

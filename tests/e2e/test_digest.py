@@ -92,7 +92,7 @@ def test_subscribe_then_the_due_digest_is_posted_once_with_a_thread_per_team(har
     assert due.astimezone().weekday() == 0 or due.weekday() == 0
 
     sender = harness.sender()
-    reports = sender.send_due(now=due + timedelta(minutes=1))
+    reports = sender.send_due(now=due + timedelta(minutes=1), kind=ScheduleKind.DIGEST)
     assert [r.outcome for r in reports] == ["sent"]
     parents = _digest_parents(harness.standin)
     assert len(parents) == 1
@@ -106,7 +106,7 @@ def test_subscribe_then_the_due_digest_is_posted_once_with_a_thread_per_team(har
     assert len(replies) == 1 and "platform" in replies[0]["text"]
 
     # The same minute again, or a second sweep: nothing more is posted.
-    assert sender.send_due(now=due + timedelta(minutes=2)) == []
+    assert sender.send_due(now=due + timedelta(minutes=2), kind=ScheduleKind.DIGEST) == []
     assert len(_digest_parents(harness.standin)) == 1
     # And it is due again a week later.
     assert _schedule(harness.engine).next_due_at == due + timedelta(weeks=1)
@@ -477,7 +477,9 @@ def test_a_team_that_fell_a_level_leads_the_digest_with_what_fell(harness) -> No
     _finish_checkin(alice, 0)  # the same week: its scripted share is no longer there
     alice.command("digest schedule monday 09:00 UTC")
     due = _schedule(harness.engine).next_due_at
-    assert [r.outcome for r in harness.sender().send_due(now=due)] == ["sent"]
+    assert [r.outcome for r in harness.sender().send_due(now=due, kind=ScheduleKind.DIGEST)] == [
+        "sent"
+    ]
     parent = _digest_parents(harness.standin)[0]
     shown = str(parent["blocks"])
     assert "platform fell from Level 1 to Level 0" in shown  # the headline says it plainly

@@ -1245,7 +1245,11 @@ def test_a_modal_submitted_by_someone_else_is_judged_by_who_submits_it(harness) 
     private_metadata and all: each is refused on the server, nothing changes."""
     alice = _alice_with_everything(harness)
     op_id = alice["op"].id
-    harness.sender().send_due(now=datetime.now(UTC) + timedelta(days=8))  # her reminder DM
+    with session_scope(harness.engine) as s:
+        due = s.exec(select(Schedule).where(Schedule.kind == ScheduleKind.REMINDER)).one()
+        at = due.next_due_at
+    assert at is not None
+    harness.sender().send_due(now=at + timedelta(minutes=1))  # her reminder DM
     alice_user = harness.user()
     message, scripted = alice_user.find_button(BlockId.REMINDER_ACTIONS)
     alice_user.click_button(message, scripted)
@@ -1629,9 +1633,10 @@ def test_saying_the_runbook_lists_everything_is_told_and_can_be_taken_back(harne
     add(alice, '"Restart stuck workers" daily 5m')
     click(alice, show(alice), f"{ActionId.RUNBOOK_SHOW}:", value=RunbookScopeAction.ALL)
     noted = words(last(harness.standin))
-    # Not silent: the person is told the share now puts Level 1 at stake.
+    # Not silent: the person is told the share costs Level 1 now (the level follows).
     assert "lists all of *platform*'s operations" in noted
-    assert "the team is at Level 1 today" in noted and "below Level 1" in noted
+    assert "the team was at Level 1, and is at Level 0" in noted
+    assert team_row(harness.engine).level == 0
     entry = board(harness.engine)["scripted.ops_80pct"]
     assert (entry.status, entry.value, entry.source) == ("not_met", 0.0, "runbook")
     row = scripted_row(board_text(alice))
@@ -1649,6 +1654,7 @@ def test_saying_the_runbook_lists_everything_is_told_and_can_be_taken_back(harne
     click(alice, listing, f"{ActionId.RUNBOOK_SHOW}:", value=RunbookScopeAction.SOME)
     entry = board(harness.engine)["scripted.ops_80pct"]
     assert (entry.status, entry.source, entry.updated_by) == ("met", "assessment", "U0ALICE")
+    assert team_row(harness.engine).level == 1  # and the level comes back at once
     alice.command("assess")  # and the check-in asks again
     assert "scripted.ops_80pct" in run_checkin(alice, team_at_level(1))
     assert team_row(harness.engine).level == 1
@@ -1733,7 +1739,7 @@ def test_words_that_name_a_team_show_that_team_even_when_they_look_like_a_verb(h
     assert "Payments Platform" in last(harness.standin)["text"]
 
 
-def test_a_runbook_said_to_list_everything_warns_before_it_costs_a_level(harness) -> None:
+def test_a_runbook_said_to_list_everything_says_what_a_new_manual_step_costs(harness) -> None:
     alice = harness.user()
     alice.command("assess")
     run_checkin(alice, team_at_level(1))
@@ -1747,7 +1753,8 @@ def test_a_runbook_said_to_list_everything_warns_before_it_costs_a_level(harness
     assert board(harness.engine)["scripted.ops_80pct"].status == "met"
     add(alice, '"Restart stuck workers" daily 5m')
     said = words(last(harness.standin))
-    assert "under the bar" in said and "will place it below Level 1" in said
+    assert "under the bar" in said and "was at Level 1, and is at Level 0" in said
+    assert team_row(harness.engine).level == 0  # the level follows the runbook at once
     assert board(harness.engine)["scripted.ops_80pct"].status == "not_met"
     add(alice, '"Renew the domain" yearly 20m')  # already not met: said once, not again
     assert "under the bar" not in words(last(harness.standin))

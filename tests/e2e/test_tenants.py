@@ -6,6 +6,7 @@ row of A is read into an answer or changed."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,20 +15,30 @@ from sqlalchemy import select
 from bot.local.payloads import Actor, block_action, message_shortcut, sign, view_submission
 from bot.local.standin.driver import in_process
 from bot.slack.ids import ActionId, CallbackId
-from bot.slack.metadata import FormMeta, PasteMeta, PreviewMeta, RemindMeta, SettleMeta
+from bot.slack.metadata import (
+    CriterionMeta,
+    FormMeta,
+    PasteMeta,
+    PreviewMeta,
+    RemindMeta,
+    SettleMeta,
+)
 from conversations.assessment import team_at_level
 from storage.models import (
     Assessment,
     Claim,
     CriterionEvent,
     CriterionStatus,
+    LevelChange,
     NudgeRecord,
     RunbookImport,
     RunbookOperation,
     Schedule,
+    ScheduleKind,
     Team,
     Workspace,
 )
+from storage.types import utcnow
 
 from .test_assessment import run_checkin
 
@@ -39,6 +50,7 @@ TABLES = (
     Assessment,
     CriterionStatus,
     CriterionEvent,
+    LevelChange,
     NudgeRecord,
     Schedule,
     RunbookOperation,
@@ -74,6 +86,8 @@ def _seed_workspace_a(harness) -> dict[str, Any]:
     alice.command(f'runbook add "{SECRET_OP}" weekly 30m {SECRET_TEAM}')
     alice.command(f"digest schedule monday 09:00 UTC teams {SECRET_TEAM}")
     alice.command(f"assess {SECRET_TEAM}")  # a second, open check-in
+    # A's level change is announced in A's channel (a minute later), before B tries anything.
+    harness.sender().send_due(now=utcnow() + timedelta(minutes=2), kind=ScheduleKind.LEVEL_CHANGE)
     with harness.engine.connect() as conn:
         ws = conn.execute(select(Workspace.__table__.c.id)).scalar_one()  # type: ignore[attr-defined]
         ids = {
@@ -130,6 +144,7 @@ def test_workspace_b_cannot_read_or_change_workspace_a(harness) -> None:
         PreviewMeta(key="anything", channel="C0ALPHA"),
         RemindMeta(operations=ids["operations"], channel="C0ALPHA"),
         SettleMeta(operation=ids["operations"][0], channel=a["dm"], message_ts=a["dm_ts"][-1]),
+        CriterionMeta(team=ids["team"], criterion="scripted.ops_80pct", channel="C0ALPHA"),
     ]
     for callback in CallbackId:
         for meta in metas:
@@ -146,6 +161,10 @@ def test_workspace_b_cannot_read_or_change_workspace_a(harness) -> None:
                 "runbook.reason": {"value": {"type": "plain_text_input", "value": "x"}},
                 "runbook.date": {"value": {"type": "datepicker", "selected_date": "2030-01-01"}},
                 "runbook.text": {"value": {"type": "plain_text_input", "value": "- step one"}},
+                "criterion.status": {
+                    "value": {"type": "radio_buttons", "selected_option": {"value": "not_met"}}
+                },
+                "criterion.note": {"value": {"type": "plain_text_input", "value": "pwned"}},
             }
             body, ctype = view_submission(mallory, view=view, values=values)
             statuses.append(post(body, ctype))
@@ -171,6 +190,20 @@ def test_workspace_b_cannot_read_or_change_workspace_a(harness) -> None:
         "digest off",
         f"digest schedule monday 10:00 UTC teams {SECRET_TEAM}",
         f'runbook add "x" weekly 5m {SECRET_TEAM}',
+        f"set scripted.ops_80pct no {SECRET_TEAM}",
+        f"history {SECRET_TEAM}",
+        "history",
+        "teams",
+        f"team {SECRET_TEAM}",
+        f"team owners <@U0MALLORY|mallory> {SECRET_TEAM}",
+        f"team channel <#C0BETA|beta> {SECRET_TEAM}",
+        "team rename pwned",
+        f"team delete {SECRET_TEAM}",
+        f"export {SECRET_TEAM} json",
+        "export all csv",
+        "workspace",
+        "workspace export",
+        "workspace delete",
     ):
         statuses.append(b_user.command(text).status)
     statuses.append(b_user.open_home().status)
@@ -190,7 +223,9 @@ def test_workspace_b_cannot_read_or_change_workspace_a(harness) -> None:
         + [p.body for p in harness.standin.response_url_posts()]
     )
     assert SECRET_OP not in told_b
-    assert "Level 1" not in told_b  # A's level, board and result stay A's
+    # A's level, board and result stay A's. (B's own team of that name, made by B's
+    # `runbook add`, is at Level 0: its "next: Level 1" is B's.)
+    assert not re.search(r"(?<!next: )Level 1", told_b)
 
 
 def test_the_seed_is_real(harness) -> None:

@@ -4,14 +4,27 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from conversations.board import LevelMove
 from conversations.scoring import Status
 from storage.criteria import (
     answer_back,
+    board_history,
+    change_criterion,
     criteria_board,
     criterion_history,
+    cursor_of,
+    history_count,
+    history_page,
+    level_changes,
+    lock_team,
+    mark_announced,
     record_criteria,
     record_criterion,
+    record_level_change,
     runbook_facts,
+    take_for_announcement,
+    to_change,
+    waiting_for_announcement,
 )
 from storage.db import session_scope
 from storage.runbook import add_operation, set_runbook_complete
@@ -213,3 +226,178 @@ def test_a_checkin_takes_the_runbooks_share_as_known_only_when_it_lists_everythi
         set_runbook_complete(session=s, workspace_id=ws, team_id=team, complete=complete)
     with session_scope(engine) as s:
         assert runbook_facts(session=s, workspace_id=ws, team_id=team) == facts
+
+
+# ------------------------------------------------------------------ issue 12: the change log
+
+
+def test_every_change_keeps_what_it_replaced_who_why_and_from_where(engine) -> None:
+    ws, team = _team(engine)
+    t0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    steps = [
+        (Status.PARTLY, 14.0, "", ""),
+        (Status.MET, 7.0, "new runners", "https://ci.example/1"),
+        (Status.MET, 7.0, "", ""),  # the same again: no history
+        (Status.MET, 7.0, "still 7 min after the upgrade", ""),  # the same, with a note: kept
+    ]
+    for i, (status, value, note, link) in enumerate(steps):
+        with session_scope(engine) as s:
+            change_criterion(
+                session=s,
+                workspace_id=ws,
+                team_id=team,
+                criterion_id="cd.deploy_under_10min",
+                status=status,
+                value=value,
+                user_id=f"U{i}",
+                source="board",
+                note=note,
+                link=link,
+                at=t0 + timedelta(minutes=i),
+            )
+    with session_scope(engine) as s:
+        history = [
+            to_change(e) for e in criterion_history(session=s, workspace_id=ws, team_id=team)
+        ]
+    assert [(h.old_status, h.old_value, h.status, h.value, h.user_id) for h in history] == [
+        (Status.UNKNOWN, None, Status.PARTLY, 14.0, "U0"),
+        (Status.PARTLY, 14.0, Status.MET, 7.0, "U1"),
+        (Status.MET, 7.0, Status.MET, 7.0, "U3"),
+    ]
+    assert (history[1].note, history[1].link, history[1].source) == (
+        "new runners",
+        "https://ci.example/1",
+        "board",
+    )
+
+
+def test_the_board_reads_each_criterions_latest_change_and_the_newest_few(engine) -> None:
+    ws, team = _team(engine)
+    t0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    with session_scope(engine) as s:
+        for i in range(60):  # one early change of rollback, then 59 of the deploy time
+            cid = "cd.automated_rollback" if i == 0 else "cd.deploy_under_10min"
+            record_criterion(
+                session=s,
+                workspace_id=ws,
+                team_id=team,
+                criterion_id=cid,
+                status=Status.MET if i % 2 else Status.NOT_MET,
+                value=None if i == 0 else float(5 + i % 2 * 10),
+                user_id="U1",
+                source="board",
+                at=t0 + timedelta(minutes=i),
+            )
+    with session_scope(engine) as s:
+        shown = board_history(session=s, workspace_id=ws, team_id=team, recent=8)
+    assert len(shown) == 9  # the 8 newest, and rollback's only change
+    assert shown[0].criterion_id == "cd.automated_rollback"
+    assert [c.created_at for c in shown] == sorted(c.created_at for c in shown)
+    assert shown[-1].created_at == t0 + timedelta(minutes=59)
+
+
+def test_level_changes_wait_for_one_announcement_and_are_settled_once(engine) -> None:
+    ws, team = _team(engine)
+    with session_scope(engine) as s:
+        assert lock_team(session=s, workspace_id=ws, team_id=team).id == team
+        assert lock_team(session=s, workspace_id=ws + 99, team_id=team) is None
+        record_level_change(
+            session=s,
+            workspace_id=ws,
+            team_id=team,
+            from_level=None,
+            to_level=0,
+            user_id="U1",
+            source="board",
+            announced="first placed at level 0",
+        )
+        record_level_change(
+            session=s,
+            workspace_id=ws,
+            team_id=team,
+            from_level=0,
+            to_level=1,
+            user_id="U1",
+            source="board",
+            criterion_id="scripted.ops_80pct",
+        )
+        assert waiting_for_announcement(session=s, workspace_id=ws, team_id=team) == 1
+    with session_scope(engine) as s:
+        taken = take_for_announcement(session=s, workspace_id=ws, team_id=team, schedule_id=7)
+        assert [(c.from_level, c.to_level) for c in taken] == [(0, 1)]
+        assert waiting_for_announcement(session=s, workspace_id=ws, team_id=team) == 0
+        # Another announcement takes nothing; the same one, retried, takes its own again.
+        assert take_for_announcement(session=s, workspace_id=ws, team_id=team, schedule_id=8) == []
+        again = take_for_announcement(session=s, workspace_id=ws, team_id=team, schedule_id=7)
+        assert [c.id for c in again] == [c.id for c in taken]
+        mark_announced(
+            session=s, change_ids=[c.id for c in taken], outcome="posted", message_ts="1.2"
+        )
+    with session_scope(engine) as s:
+        assert take_for_announcement(session=s, workspace_id=ws, team_id=team, schedule_id=7) == []
+        moves = level_changes(session=s, workspace_id=ws, team_id=team)
+    assert [(m.from_level, m.to_level, m.up) for m in moves] == [(None, 0, False), (0, 1, True)]
+
+
+def _seed(engine, ws: int, team: int, t0: datetime, n: int) -> None:
+    """``n`` criterion changes a minute apart, and a level change with every fifth."""
+    with session_scope(engine) as s:
+        for i in range(n):
+            at = t0 + timedelta(minutes=i)
+            record_criterion(
+                session=s,
+                workspace_id=ws,
+                team_id=team,
+                criterion_id="cd.automated_rollback",
+                status=Status.MET if i % 2 else Status.NOT_MET,
+                source="board",
+                user_id="U1",
+                at=at,
+            )
+            if i % 5 == 4:
+                record_level_change(
+                    session=s,
+                    workspace_id=ws,
+                    team_id=team,
+                    from_level=0,
+                    to_level=1,
+                    user_id="U1",
+                    source="board",
+                    at=at,
+                    announced="posted",
+                )
+
+
+def test_the_history_pages_by_key_through_both_kinds_of_change(engine) -> None:
+    ws, team = _team(engine)
+    t0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    _seed(engine, ws, team, t0, 23)  # 23 criterion changes + 4 level changes
+    seen: list = []
+    with session_scope(engine) as s:
+        assert history_count(session=s, workspace_id=ws, team_id=team) == 27
+        page, more = history_page(session=s, workspace_id=ws, team_id=team, size=10)
+        pages = [page]
+        while more:
+            page, more = history_page(
+                session=s, workspace_id=ws, team_id=team, size=10, before=cursor_of(page[-1])
+            )
+            pages.append(page)
+        for p in pages:
+            seen += p
+        # Back from the last page: the page before it, exactly.
+        back, more_newer = history_page(
+            session=s, workspace_id=ws, team_id=team, size=10, after=cursor_of(pages[-1][0])
+        )
+        assert back == pages[-2] and more_newer
+        # Since a day: only what happened from then on.
+        since = t0 + timedelta(minutes=20)
+        recent, _ = history_page(session=s, workspace_id=ws, team_id=team, size=50, since=since)
+        assert history_count(session=s, workspace_id=ws, team_id=team, since=since) == len(recent)
+    assert [len(p) for p in pages] == [10, 10, 7]
+    assert len({(type(i).__name__, i.id) for i in seen}) == 27  # each change once
+    keys = [(i.created_at, isinstance(i, LevelMove)) for i in seen]
+    assert keys == sorted(keys, reverse=True)  # newest first, a level change above its cause
+    levels_at = [n for n, item in enumerate(seen) if isinstance(item, LevelMove)]
+    assert len(levels_at) == 4
+    assert all(seen[n + 1].created_at == seen[n].created_at for n in levels_at)
+    assert len(recent) == 3  # minutes 20, 21 and 22 (the last level change was at 19)

@@ -8,11 +8,15 @@ from slack_bolt import App
 
 from bot.listeners.actions import (
     assessment,
+    criteria,
+    history,
     nudges,
     runbook,
     runbook_import,
     runbook_reminders,
+    team_admin,
     teams,
+    workspace_data,
 )
 from bot.slack.ids import ActionId
 
@@ -43,3 +47,15 @@ def register(app: App) -> None:
     app.action(_prefixed(ActionId.REMINDER_KEEP_MANUAL))(runbook_reminders.handle_keep_manual)
     app.action(ActionId.TEAM_CREATE)(teams.handle_create)
     app.action(ActionId.COMMAND_RUN)(teams.handle_run)
+    app.action(_prefixed(ActionId.CRITERION_UPDATE))(criteria.handle_update)
+    app.action(_prefixed(ActionId.HISTORY_PAGE))(history.handle_page)
+    app.action(_prefixed(ActionId.TEAMS_PAGE))(team_admin.handle_page)
+    app.action(_prefixed(ActionId.TEAM_SHOW))(team_admin.handle_show)
+    app.action(_prefixed(ActionId.TEAM_OWNERS))(team_admin.handle_owners)
+    app.action(_prefixed(ActionId.TEAM_CHANNEL))(team_admin.handle_channel)
+    app.action(_prefixed(ActionId.TEAM_RENAME))(team_admin.handle_rename)
+    app.action(_prefixed(ActionId.TEAM_EXPORT))(team_admin.handle_export)
+    app.action(_prefixed(ActionId.TEAM_DELETE))(team_admin.handle_delete)
+    app.action(_prefixed(ActionId.TEAM_DELETE_CONFIRM))(team_admin.handle_delete_confirm)
+    app.action(ActionId.CONFIRM_CANCEL)(team_admin.handle_keep)
+    app.action(ActionId.WORKSPACE_DELETE_CONFIRM)(workspace_data.handle_delete_confirm)

@@ -27,6 +27,7 @@ from bot.slack.errors import UserFacingError
 from bot.slack.ids import COMMAND
 from bot.usecases import teams
 from bot.usecases.context import Where, workspace_id_for
+from bot.usecases.levels import follow
 from conversations.model import DEPLOYS_PER_DAY, criterion
 from conversations.runbook.adding import LOCATION_MAX, clean_title
 from conversations.runbook.coverage import SCRIPTED_CRITERION, RunbookEvidence, coverage_of
@@ -194,6 +195,7 @@ def record_share(session: Session, ws: int, team_id: int, user_id: str) -> str:
     for a team at Level 1 or above, so that no level is lost without being told; else ""."""
     team = team_of(session, ws, team_id)
     evidence = evidence_of(session, ws, team)
+    before = team.level
     if not evidence.stands_in:
         why = "it is empty" if evidence.total == 0 else "it may not list every operation"
         answer_back(
@@ -205,6 +207,7 @@ def record_share(session: Session, ws: int, team_id: int, user_id: str) -> str:
             user_id=user_id,
             evidence=WHY_BACK.format(why=why),
         )
+        follow(session, ws, team, user_id=user_id, source=SOURCE, criterion_id=SCRIPTED_CRITERION)
         return ""
     current = criteria_board(session=session, workspace_id=ws, team_id=team_id).get(
         SCRIPTED_CRITERION
@@ -223,20 +226,23 @@ def record_share(session: Session, ws: int, team_id: int, user_id: str) -> str:
         source=SOURCE,
         evidence=evidence.phrase() if changed else "",
     )
-    if was_met and status is not Status.MET and (team.level or 0) >= 1:
-        return level_at_stake(evidence, team.level or 0)
+    # The level follows the share at once (and the team's channel is told when it moves).
+    follow(session, ws, team, user_id=user_id, source=SOURCE, criterion_id=SCRIPTED_CRITERION)
+    if was_met and status is not Status.MET and (before or 0) >= 1:
+        return level_at_stake(evidence, before or 0, team.level or 0)
     return ""
 
 
-def level_at_stake(evidence: RunbookEvidence, level: int) -> str:
-    """The runbook's share, standing in for the answer, is under the bar: say what it costs."""
+def level_at_stake(evidence: RunbookEvidence, level: int, now: int) -> str:
+    """The runbook's share, standing in for the answer, fell under the bar: say what it
+    cost (the level follows it at once: from ``level`` to ``now``)."""
     return (
         f":warning: That puts the runbook at {escape_mrkdwn(evidence.counts())} "
         f"({format_number(round(evidence.share or 0))}%), under the bar of "
         f"“{escape_mrkdwn(criterion(SCRIPTED_CRITERION).label)}”. The team said its runbook "
-        f"lists all of its operations, so this is its answer now: the team is at Level {level} "
-        "today, and its next check-in will place it below Level 1 unless more gets scripted. "
-        "If the runbook doesn't list every operation, say so under the list."
+        f"lists all of its operations, so this is its answer now: the team was at Level {level}, "
+        f"and is at Level {now} until more gets scripted. If the runbook "
+        "doesn't list every operation, say so under the list."
     )
 
 

@@ -63,15 +63,18 @@ def declare(
         )
         if updated is None:
             raise UserFacingError("I can't find that team any more.")
-        record_share(session, ws, team_id, where.user_id)  # _note says what is at stake
+        before = updated.level
+        record_share(session, ws, team_id, where.user_id)  # the level follows the share
+        updated = team_of(session, ws, team_id)
         evidence = evidence_of(session, ws, updated)
-        note = _note(updated.name, updated.level, evidence)
+        note = _note(updated.name, before, updated.level, evidence)
         page = load_page(session, ws, updated, where.user_id, note=note)
     return page_answer(page, replace=True)
 
 
-def _note(team_name: str, level: int | None, e: RunbookEvidence) -> str:
-    """What the answer changes, in mrkdwn (the team's name escaped)."""
+def _note(team_name: str, before: int | None, now: int | None, e: RunbookEvidence) -> str:
+    """What the answer changes, in mrkdwn (the team's name escaped); the team's level
+    ``before`` the answer and ``now`` (it follows the share at once)."""
     bar = escape_mrkdwn(criterion(SCRIPTED_CRITERION).label)
     share = f"{escape_mrkdwn(e.counts())}, {format_number(round(e.share or 0))}%"
     if e.coverage is Coverage.SOME:
@@ -85,10 +88,10 @@ def _note(team_name: str, level: int | None, e: RunbookEvidence) -> str:
         f"operations, so its share — {share} — is now the team's answer to “{bar}”, and check-ins "
         "won't ask it."
     )
-    if e.status is not Status.MET and level is not None and level >= 1:
+    if e.status is not Status.MET and before is not None and before >= 1:
         text += (
-            f" That's under the bar: the team is at Level {level} today, and unless more gets "
-            "scripted, its next check-in will place it below Level 1. Not every operation "
-            "listed? Say so with *It lists only some*."
+            f" That's under the bar: the team was at Level {before}, and is at Level "
+            f"{now or 0} until more gets scripted. Not every operation listed? Say so with "
+            "*It lists only some*, and the level comes back."
         )
     return text

@@ -47,9 +47,10 @@ def row_of(text: str, label: str) -> list[str]:
     [
         (None, "*Not answered yet*"),
         (Status.MET, "*Met*"),
-        (Status.PARTLY, "*Partly met*"),
+        (Status.PARTLY, "*In progress*"),
         (Status.NOT_MET, "*Not met*"),
         (Status.UNKNOWN, "*Unknown*"),
+        (Status.BLOCKED, "*Blocked*"),
     ],
 )
 def test_every_row_says_its_status_in_words(status: Status | None, word: str) -> None:
@@ -151,3 +152,85 @@ def test_a_figure_a_checkin_took_as_known_is_still_credited_to_the_runbook() -> 
     text = texts(board_blocks(team_name="Core", level=1, board={OPS: answered}, history=[runbook]))
     row = row_of(text, "routine operations run from a script")[0]
     assert "check-in, <@U0ALICE>" in row
+
+
+# ------------------------------------------------------------------ issue 12: a working surface
+
+LONG_NAME = ("🚀 Platform & <Reliability> " * 4)[:80]
+
+
+def full_board(note: str, link: str) -> tuple[dict, list]:
+    board = {
+        c.id: BoardEntry(c.id, Status.BLOCKED, 65 if c.is_numeric else None, "board", "U0ALICE", AT)
+        for c in CRITERIA
+    }
+    history = [
+        BoardChange(
+            c.id,
+            Status.BLOCKED,
+            None,
+            "board",
+            "U0ALICE",
+            AT,
+            evidence=note,
+            old_status=Status.MET,
+            note=note,
+            link=link,
+            id=i,
+        )
+        for i, c in enumerate(CRITERIA)
+    ]
+    return board, history
+
+
+def test_each_criterion_has_its_update_button_when_the_team_is_known() -> None:
+    blocks = board_blocks(team_name="Core", level=0, board={}, history=[], team_id=42)
+    raw = [b.to_dict() for b in blocks]
+    rows = [b for b in raw if b.get("block_id", "").startswith("board.")]
+    assert [b["block_id"] for b in rows] == [f"board.{c.id}" for c in CRITERIA]
+    for row, c in zip(rows, CRITERIA, strict=True):
+        button = row["accessory"]
+        assert (button["action_id"], button["value"], button["text"]["text"]) == (
+            "criterion.update:42",
+            c.id,
+            "Update",
+        )
+    shown = board_blocks(team_name="Core", level=0, board={}, history=[])
+    assert not any("accessory" in b.to_dict() for b in shown)  # no team: nothing to update
+
+
+def test_fifteen_criteria_with_the_longest_notes_and_links_stay_within_slacks_limits() -> None:
+    board, history = full_board("<!channel> & " * 45, "https://e.example/" + "x" * 1980)
+    blocks = board_blocks(team_name=LONG_NAME, level=0, board=board, history=history, team_id=1)
+    raw = [b.to_dict() for b in blocks]
+    assert len(raw) <= 50
+    text = texts(blocks)  # validates every block with slack_sdk's models
+    assert all(len((b.get("text") or {}).get("text", "")) <= 3000 for b in raw)
+    assert "<!channel>" not in text and "(evidence link kept)" in text
+    assert text.count("*Blocked*") == 15
+    header = next(b for b in raw if b["type"] == "header")
+    assert len(header["text"]["text"]) <= 150
+
+
+def test_a_change_with_a_note_and_link_shows_them_under_its_row_and_reads_old_to_new() -> None:
+    cid = "cd.deploy_under_10min"
+    board = {cid: BoardEntry(cid, Status.PARTLY, 14, "board", "U0BOB", AT)}
+    history = [
+        BoardChange(
+            cid,
+            Status.PARTLY,
+            14,
+            "board",
+            "U0BOB",
+            AT,
+            old_status=Status.NOT_MET,
+            old_value=25,
+            note="new runners next week",
+            link="https://ci.example/7",
+        )
+    ]
+    text = texts(board_blocks(team_name="Core", level=2, board=board, history=history))
+    row, under = row_of(text, "A deploy takes under 10 minutes")
+    assert "*In progress*" in row and "(14 min) — board, <@U0BOB>" in row
+    assert "“_new runners next week_” <https://ci.example/7|evidence>" in under
+    assert "not met (25 min) → in progress (14 min) · board · <@U0BOB>" in text

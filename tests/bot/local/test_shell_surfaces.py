@@ -15,6 +15,7 @@ import pytest
 from bot.local.shell import LocalShell, clock_target
 from bot.settings import Settings
 from bot.slack.ids import COMMAND
+from storage.types import set_clock
 
 RUNBOOK = "Restart the queue workers\nRenew the TLS certificate\nRotate the DB password\n"
 
@@ -65,6 +66,9 @@ def test_an_unknown_shell_command_points_at_help(typed) -> None:
 
 
 def test_clock_plus_a_week_sends_the_weekly_digest_exactly_once(typed) -> None:
+    # From a Tuesday morning, whatever day the tests run: +7d passes one Monday 09:00,
+    # +1d and +2h none.
+    set_clock(datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
     out = typed(
         f"{COMMAND} assess\n1\n:channel #eng\n"
         f"{COMMAND} digest schedule monday 09:00 UTC teams all\n"
