@@ -130,6 +130,9 @@ class LocalShell:
             channel_name=self.channel_name,
         )
         self.clickables: list[Clickable] = []
+        # Looking at the Home tab (`:home`, or a button clicked on it): a Home published
+        # again for you is shown; otherwise only said to have changed.
+        self.at_home = False
         self._seen = 0
         self.app: App | None = None
         self.sender: runtime.Sender | None = None
@@ -139,7 +142,8 @@ class LocalShell:
         self.last_post: tuple[str, dict[str, Any]] | None = None
         self.files_dir: Path | None = None
         self.colour = _colour_wanted(self.stdout)
-        self.people: dict[str, str] = {user_id: "you"}  # user id -> name, as Slack shows them
+        # User and channel ids -> names, as Slack shows mentions of them.
+        self.people: dict[str, str] = {user_id: "you", self.actor.channel_id: channel_name}
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -225,6 +229,8 @@ class LocalShell:
         self.stdout.flush()
 
     def handle(self, line: str) -> None:
+        if not line.isdigit():
+            self.at_home = False
         if line.startswith(":"):
             self.shell_command(line)
         elif line.startswith("/"):
@@ -273,6 +279,7 @@ class LocalShell:
         handler(rest)
 
     def open_home(self) -> None:
+        self.at_home = True
         body, ctype = app_home_opened(
             self.actor,
             channel_id=self.standin.dm_channel_id(self.actor.user_id),
@@ -322,6 +329,7 @@ class LocalShell:
         self.channel_name = name
         self.actor = replace(self.actor, channel_id=_channel_id_for(name), channel_name=name)
         self.standin.add_channel(self.actor.channel_id, name=name)
+        self.people[self.actor.channel_id] = name
         self.say(f"  You are now in #{name}.")
 
     def switch_user(self, rest: str) -> None:
@@ -405,6 +413,7 @@ class LocalShell:
         action = {**target.element, "block_id": target.block_id}
         self.say(f"  (you clicked “{target.label}”)")
         where = target.where
+        self.at_home = (where.get("view") or {}).get("type") == "home"
         if "view" in where:
             body, ctype = block_action(
                 self.actor,
@@ -503,6 +512,11 @@ class LocalShell:
             view = response.get("view") or {}
             self.fill_modal(view)
         elif method == "views.publish":
+            if params.get("user_id") != self.actor.user_id:
+                return  # someone else's Home
+            if not self.at_home:
+                self.say("  (your Home tab changed: `:home` shows it)")
+                return
             self.say("  ── Home tab ──")
             self.show_blocks(
                 response.get("view", {}).get("blocks"), "", {"view": response.get("view", {})}
@@ -711,7 +725,11 @@ class _DemoDriver:
         self.shell.switch_channel(f"#{channel}")
 
     def at(self, days_ago: float) -> None:
-        set_clock(self.base - timedelta(days=days_ago))
+        when = self.base - timedelta(days=days_ago)
+        if when > utcnow():  # time passes as it would: level changes announced on the way
+            self.shell.travel(when)
+        else:
+            set_clock(when)
 
     def type(self, line: str) -> None:
         self.mark = len(self.shell.clickables)

@@ -16,6 +16,7 @@ WIDTH = 78
 _LINK = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
 _BARE_LINK = re.compile(r"<(https?://[^>]+)>")
 _USER = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
+_CHANNEL = re.compile(r"<#([A-Z0-9]+)(?:\|([^>]*))?>")
 _EMOJI_CODE = re.compile(r":([a-z0-9_+-]+):")
 # Slack draws these shortcodes as emoji; so does the terminal (others stay as typed).
 EMOJI = {
@@ -66,10 +67,14 @@ class Rendered:
 
 def plain(text: str, people: Mapping[str, str] | None = None) -> str:
     """Slack mrkdwn to terminal text: links shown with their URL, mentions by name (from
-    ``people``, user id to name, as Slack shows them), emoji drawn, entities decoded."""
+    ``people``, user or channel id to name, as Slack shows them), emoji drawn, entities
+    decoded."""
     text = _LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})", text)
     text = _BARE_LINK.sub(lambda m: m.group(1), text)
     text = _USER.sub(lambda m: f"@{(people or {}).get(m.group(1), m.group(1))}", text)
+    text = _CHANNEL.sub(
+        lambda m: f"#{(people or {}).get(m.group(1)) or m.group(2) or m.group(1)}", text
+    )
     text = _EMOJI_CODE.sub(lambda m: EMOJI.get(m.group(1), m.group(0)), text)
     return html.unescape(text)
 

@@ -119,7 +119,12 @@ def test_the_demo_starts_with_its_teams(tmp_path) -> None:
 
     def factory(*args, **kwargs) -> LocalShell:
         return LocalShell(
-            *args, **kwargs, stdin=io.StringIO(f"{COMMAND} board Payments\n:home\n"), stdout=shown
+            *args,
+            **kwargs,
+            stdin=io.StringIO(
+                f"{COMMAND} board Payments\n{COMMAND} teams\n{COMMAND} history Payments\n:home\n"
+            ),
+            stdout=shown,
         )
 
     assert (
@@ -131,7 +136,25 @@ def test_the_demo_starts_with_its_teams(tmp_path) -> None:
     home = out.split("── Home tab ──", 1)[1]
     for team in ("Payments", "Platform", "Data", "Mobile backend"):
         assert f"*{team}*" in home
-    board = out.split("── Home tab ──", 1)[0]
+    before_home = out.split("── Home tab ──", 1)[0]
+    board, rest = before_home.split("Teams in this workspace", 1)
     assert "is at Level 2" in board  # Payments' second check-in placed it there
     assert "@priya" in board and "@U0PRIYA" not in board  # who answered, by name
+    teams, history = rest.split("History · Payments", 1)
+    for team, level, channel in (
+        ("Payments", 2, "#payments"),
+        ("Platform", 3, "#platform"),
+        ("Data", 0, "#data"),
+        ("Mobile backend", 1, "#mobile"),
+    ):  # `/maturity teams` lists every demo team, its level and channel by name
+        assert f"*{team}* · Level {level} · {channel}" in teams
+    # The history holds the level changes the demo played in, and the change of criteria.
+    assert "Level 1 → Level 2" in history and "placed at Level 1" in history
     assert not (tmp_path / "mine.db").exists()  # the demo never touches your database
+
+
+def test_channel_mentions_read_as_slack_shows_them() -> None:
+    from bot.local.shell_render import plain
+
+    shown = plain("<#C0DATA> and <#C0OPS|ops> and <#C0GONE>", {"C0DATA": "data"})
+    assert shown == "#data and #ops and #C0GONE"
