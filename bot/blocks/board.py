@@ -147,13 +147,21 @@ def _row(
     return line
 
 
-def _update_button(team_id: int, c: Criterion) -> ButtonElement:
+def update_button(team_id: int, c: Criterion) -> ButtonElement:
+    """*Update* beside a criterion: opens its form (wherever it is shown: the board, the
+    App Home)."""
     return ButtonElement(
         text="Update",
         action_id=f"{ActionId.CRITERION_UPDATE}:{team_id}",
         value=c.id,
         accessibility_label=truncate(f"Update “{c.label}”", 75),
     )
+
+
+def criterion_row(c: Criterion, row: BoardEntry | None) -> str:
+    """One criterion's line as the board shows it (status in words, figure, who moved it
+    and when), without its history's evidence: the App Home lists the current step so."""
+    return fit_section(_row(c, row, (), None))
 
 
 def _recent_line(e: BoardChange) -> str:
@@ -208,7 +216,7 @@ def board_blocks(
                 SectionBlock(
                     block_id=f"{BlockId.BOARD_CRITERION_PREFIX}{c.id}",
                     text=MarkdownTextObject(text=line),
-                    accessory=_update_button(team_id, c) if team_id else None,
+                    accessory=update_button(team_id, c) if team_id else None,
                 )
             )
     if history:

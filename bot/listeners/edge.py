@@ -85,6 +85,12 @@ def response_url_of(body: dict[str, Any]) -> str:
     return str(body.get("response_url") or "")
 
 
+def on_home(body: dict[str, Any]) -> bool:
+    """True for a click in the App Home tab: it has no channel and no response_url, so
+    what there is to tell goes to the person's DM (and the Home is published again)."""
+    return (body.get("view") or {}).get("type") == "home"
+
+
 # ------------------------------------------------------------------ modal state
 
 

@@ -41,6 +41,9 @@ class ActionId(StrEnum):
     # criterion id) and the history's pages (``history.page:<team id>``, value: the page).
     CRITERION_UPDATE = "criterion.update"
     HISTORY_PAGE = "history.page"
+    # Issue 12: the App Home's *Check in* / *Resume check-in* beside one of the person's
+    # teams (``home.checkin:<team id>``): the check-in starts (or resumes) in their DM.
+    HOME_CHECKIN = "home.checkin"
     # Teams as people manage them (suffixed ``:<team id>``; the list's page ``:<page>``;
     # the export buttons ``:<team id>:<format>``).
     TEAMS_PAGE = "teams.page"
@@ -119,6 +122,13 @@ class BlockId(StrEnum):
     TEAM_CARD = "team.card"
     TEAM_RENAME_INPUT = "team.rename"
     TEAM_SETTINGS = "team.settings"
+    # The App Home: one of the person's teams (suffixed ``<team id>``), a criterion of its
+    # current step (suffixed ``<team id>.<criterion id>``), the person's reminders, and
+    # the compact list of every team.
+    HOME_TEAM_PREFIX = "home.team."
+    HOME_CRITERION_PREFIX = "home.criterion."
+    HOME_REMINDERS = "home.reminders"
+    HOME_ALL_TEAMS = "home.all_teams"
     TEAM_CARD_ACTIONS = "team.card_actions"
     TEAM_DELETE_QUESTION = "team.delete"
     TEAM_DELETE_ACTIONS = "team.delete_actions"

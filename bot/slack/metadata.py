@@ -90,3 +90,6 @@ class CriterionMeta(Metadata):
 
     team: DbId = Field(0, validation_alias=AliasChoices("team", "t"))
     criterion: str = Field("", max_length=64, validation_alias=AliasChoices("criterion", "k"))
+    # Opened from the App Home (no board message to show again): a saved change publishes
+    # the Home again instead.
+    home: bool = Field(False, validation_alias=AliasChoices("home", "h"))

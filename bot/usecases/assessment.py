@@ -55,7 +55,7 @@ from bot.deps import Deps
 from bot.slack.answer import Answer
 from bot.slack.errors import UserFacingError
 from bot.slack.ids import COMMAND
-from bot.usecases import levels
+from bot.usecases import home, levels
 from bot.usecases.context import Where, workspace_id_for
 from bot.usecases.teams import resolve_team
 from conversations.assessment import (
@@ -323,6 +323,7 @@ class _Decision:
     team_name: str = ""
     dm_channel: str = ""
     corrected: bool = False  # a finished check-in's answer changed: its result is replaced
+    team_id: int = 0
 
 
 def answer(
@@ -347,6 +348,8 @@ def answer(
     if button:
         raw = button_answer(q, raw)  # a range button answers its range, not its number
     decision = _decide(deps, where, assessment_id, q, raw, clicked_ts)
+    if decision.result is not None:  # finished (or corrected): the Homes concerned follow
+        home.refresh(deps, client, where, [decision.team_id])
     if decision.kind != "noop":
         _tell_slack(client, where, assessment_id, decision.question or q, decision)
     return None
@@ -482,6 +485,7 @@ def _next(
         team_name=a.team_name,
         dm_channel=a.dm_channel,
         corrected=had_result and isinstance(step, Result),
+        team_id=a.team_id,
     )
     if isinstance(step, Result):
         team = get_team(session=session, workspace_id=ws, team_id=a.team_id)

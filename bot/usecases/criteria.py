@@ -25,7 +25,7 @@ from bot.slack.answer import Answer
 from bot.slack.errors import UserFacingError
 from bot.slack.ids import COMMAND, ActionId, BlockId
 from bot.slack.metadata import CriterionMeta
-from bot.usecases import levels
+from bot.usecases import home, levels
 from bot.usecases.board import board_of
 from bot.usecases.context import Where, workspace_id_for
 from bot.usecases.permissions import may_change_team, owners_of
@@ -89,8 +89,10 @@ def open_update(
     team_id: int,
     criterion_id: str,
     response_url: str,
+    from_home: bool = False,
 ) -> Answer:
-    """*Update* beside a criterion: its form, for someone who may change the team."""
+    """*Update* beside a criterion: its form, for someone who may change the team
+    (``from_home``: clicked on the App Home, which is published again once it is saved)."""
     c = find_criterion(criterion_id)
     if c is None:
         raise UserFacingError(CRITERION_GONE)
@@ -101,7 +103,11 @@ def open_update(
     if not may_change_team(client, team, where.user_id):
         raise UserFacingError(refusal(team))
     meta = CriterionMeta(
-        team=team_id, criterion=c.id, channel=where.channel_id, response_url=response_url
+        team=team_id,
+        criterion=c.id,
+        channel=where.channel_id,
+        response_url=response_url,
+        home=from_home,
     )
     return Answer(modal=update_modal(team_name=team.name, c=c, entry=entry, metadata=meta.encode()))
 
@@ -128,7 +134,8 @@ def save_update(
 ) -> Answer:
     """The submitted form: messages beside its fields (nothing saved, the form stays open),
     a polite no for someone who may not change the team, or the change saved — and the
-    board it was opened from shown again, up to date, in its place."""
+    board it was opened from shown again, up to date, in its place (from the App Home:
+    the Home, published again, shows it). The Homes of the people concerned follow."""
     c = find_criterion(meta.criterion)
     if c is None:
         return Answer(errors={BlockId.CRITERION_STATUS: CRITERION_GONE})
@@ -149,6 +156,9 @@ def save_update(
     if not may_change_team(client, team, where.user_id):
         return Answer(errors={BlockId.CRITERION_STATUS: refusal(team, plain=True)})
     done = apply_update(deps, where, meta.team, read, source=Source.BOARD)
+    home.refresh(deps, client, where, [meta.team])
+    if meta.home:  # the Home, published again, shows the change: the form just closes
+        return Answer()
     said = changed_blocks(
         team_name=done.team_name,
         change=done.change,
@@ -204,6 +214,7 @@ def set_command(deps: Deps, client: WebClient, where: Where, args: Sequence[str]
     if not may_change_team(client, team, where.user_id):
         raise UserFacingError(refusal(team))
     done = apply_update(deps, where, team.id, update, source=Source.BOARD)
+    home.refresh(deps, client, where, [team.id])
     said = changed_blocks(
         team_name=done.team_name,
         change=done.change,

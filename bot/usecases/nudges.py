@@ -1,4 +1,5 @@
-"""Nudge dismissal: recorded (so its cooldown holds) and removed from the message."""
+"""Nudge dismissal: recorded (so its cooldown holds) and removed from the message — or,
+dismissed on the App Home, from the Homes of the people concerned, published again."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from slack_sdk import WebClient
 from bot.deps import Deps
 from bot.slack.answer import Answer
 from bot.slack.errors import UserFacingError
+from bot.usecases import home
 from bot.usecases.context import Where, workspace_id_for
 from conversations.nudges import COOLDOWNS, NudgeId
 from storage.db import session_scope
@@ -25,8 +27,9 @@ def dismiss(
     message_ts: str,
     blocks: list[dict[str, Any]],
     text: str,
+    from_home: bool = False,
 ) -> Answer:
-    if not where.channel_id.startswith("D"):
+    if not from_home and not where.channel_id.startswith("D"):
         raise UserFacingError("Nudges can be dismissed from your DM with me.")
     with session_scope(deps.engine) as session:
         ws = workspace_id_for(session, where)
@@ -35,7 +38,10 @@ def dismiss(
         )
         if row is None:
             raise UserFacingError("I can't find that nudge any more.")
-        rule = row.rule_id
+        rule, team_id = row.rule_id, row.team_id
+    home.refresh(deps, client, where, [team_id])
+    if from_home:  # the Home, published again without it, says it is gone
+        return Answer()
     remaining = [b for b in blocks if b.get("block_id") != block_id]
     if message_ts and remaining != blocks:
         client.chat_update(channel=where.channel_id, ts=message_ts, text=text, blocks=remaining)

@@ -11,6 +11,7 @@ from bot.listeners.actions import (
     criteria,
     history,
     nudges,
+    home,
     runbook,
     runbook_import,
     runbook_reminders,
@@ -49,6 +50,7 @@ def register(app: App) -> None:
     app.action(ActionId.COMMAND_RUN)(teams.handle_run)
     app.action(_prefixed(ActionId.CRITERION_UPDATE))(criteria.handle_update)
     app.action(_prefixed(ActionId.HISTORY_PAGE))(history.handle_page)
+    app.action(_prefixed(ActionId.HOME_CHECKIN))(home.handle_checkin)
     app.action(_prefixed(ActionId.TEAMS_PAGE))(team_admin.handle_page)
     app.action(_prefixed(ActionId.TEAM_SHOW))(team_admin.handle_show)
     app.action(_prefixed(ActionId.TEAM_OWNERS))(team_admin.handle_owners)

@@ -1,4 +1,5 @@
-"""Dismissing a nudge: it leaves the message and stays quiet for its cooldown."""
+"""Dismissing a nudge: it leaves the message (or the App Home) and stays quiet for its
+cooldown."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from slack_sdk import WebClient
 
 from bot.deps import deps_of
 from bot.listeners.edge import (
+    dm_or_response_url,
     ephemeral,
     later,
+    on_home,
     target,
     where_of,
 )
@@ -26,7 +29,7 @@ def handle_dismiss(
     respond: Respond,
 ) -> None:
     ack()
-    deps, where = deps_of(context), where_of(context, body)
+    deps, where, home = deps_of(context), where_of(context, body), on_home(body)
     message = body.get("message") or {}
     record_id, block_id = target(action), str(action.get("block_id", ""))
     message_ts = (body.get("container") or {}).get("message_ts") or message.get("ts", "")
@@ -41,7 +44,8 @@ def handle_dismiss(
             message_ts=message_ts,
             blocks=message.get("blocks") or [],
             text=message.get("text", ""),
+            from_home=home,
         ),
-        ephemeral(respond),
+        dm_or_response_url(client, where.user_id, "") if home else ephemeral(respond),
         what="dismissing a nudge",
     )

@@ -1,4 +1,4 @@
-"""The digest and Home tab as a reader sees them: a level change leads each line and each
+"""The digest as a reader sees it: a level change leads each line and each
 team's reply, a drop says what fell, and nothing new-but-not-met is listed."""
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 from slack_sdk.models.blocks import Block
 
 from bot.blocks.digest import parent_blocks, parent_text, team_detail_blocks, team_line
-from bot.blocks.home import home_view
 from conversations.digest import CriterionEventIn, LevelEventIn, TeamInput, build_digest
 from conversations.model import criterion
 
@@ -78,11 +77,3 @@ def test_a_quiet_team_has_a_quiet_line() -> None:
     assert (
         team_detail_blocks(week)[0].to_dict()["text"]["text"].endswith("Quiet week: nothing moved.")
     )
-
-
-def test_the_home_tab_lists_teams_a_to_z_with_the_drop_on_its_line() -> None:
-    view = home_view(_digest())
-    lines = [b["text"]["text"] for b in view["blocks"][3:] if b["type"] == "section"]
-    assert lines[0].startswith("*&lt;!channel&gt; Payments*")  # "<" sorts before "A"
-    assert lines[1].startswith("*Aardvark*")
-    assert "down from Level 1" in lines[0]
