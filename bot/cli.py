@@ -109,6 +109,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     send.set_defaults(handler=_cmd_digest_send)
 
+    checkin = sub.add_parser(
+        "checkin",
+        help="weekly check-ins with teams' owners",
+        description="Weekly check-ins with each team's owners (DMs).",
+    )
+    checkin_sub = checkin.add_subparsers(
+        dest="checkin_command", metavar="CHECKIN_COMMAND", required=True
+    )
+    checkin_send = checkin_sub.add_parser(
+        "send",
+        help="send the check-ins that are due now (each at most once per person per week)",
+        description="Send what is due now, through the same database claim as the scheduler, "
+        "so nobody is asked twice in a week.",
+    )
+    checkin_send.add_argument("--channel", help="only the team of this channel id (e.g. C0123ABCD)")
+    checkin_send.add_argument(
+        "--now",
+        action="store_true",
+        help="send this week's check-ins for --channel's team immediately, even if not due yet",
+    )
+    checkin_send.set_defaults(handler=_cmd_checkin_send)
+
     tokens = sub.add_parser(
         "tokens",
         help="installed Slack tokens (OAuth installs)",
@@ -195,6 +217,38 @@ def _cmd_digest_send(args: argparse.Namespace, settings: Settings) -> int:
     for r in reports:
         print(f"{r.period} schedule {r.schedule_id}: {r.outcome} {r.detail}".rstrip())
     print(f"{len(reports)} digest(s) handled.")
+    return 0
+
+
+def _cmd_checkin_send(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.serve.runtime import build_sender
+    from bot.usecases.checkins import send_now
+    from storage.db import make_engine
+    from storage.migrate import upgrade
+    from storage.models import ScheduleKind
+
+    if args.now and not args.channel:
+        print("maturity-bot: checkin send --now needs --channel", file=sys.stderr)
+        return EXIT_CONFIG
+    settings.require("post")
+    upgrade(settings.database_url, token_keys=settings.token_encryption_keys)
+    sender = build_sender(settings, make_engine(settings.database_url))
+    if args.now:
+        sent = send_now(sender, args.channel)
+        print(
+            sent.message if sent.ok else f"maturity-bot: {sent.message}",
+            file=None if sent.ok else sys.stderr,
+        )
+        return 0 if sent.ok else 1
+    wanted = args.channel
+    reports = []
+    for kind in (ScheduleKind.CHECKIN, ScheduleKind.CHECKIN_FOLLOWUP):
+        reports += sender.send_due(
+            kind=kind, where=lambda s: wanted is None or s.channel_id == wanted
+        )
+    for r in reports:
+        print(f"{r.kind} {r.period} schedule {r.schedule_id}: {r.outcome} {r.detail}".rstrip())
+    print(f"{len(reports)} check-in item(s) handled.")
     return 0
 
 

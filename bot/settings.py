@@ -17,6 +17,7 @@ from sqlalchemy.exc import ArgumentError
 
 DEFAULT_DATABASE_URL = "sqlite:///maturity-bot.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_GITHUB_API_URL = "https://api.github.com"
 _HOST = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.:-]{1,253})$")
 _DRIVERS = {"sqlite", "sqlite+pysqlite", "postgresql", "postgresql+psycopg"}
 
@@ -48,6 +49,14 @@ class Settings(BaseSettings):
     token_encryption_key: SecretStr | None = None
     # Days a workspace's data is kept after the app is uninstalled (a reinstall finds it).
     data_retention_days: int = Field(default=30, ge=1, le=3650)
+    # Evidence hooks: events a minute each hook token may send (a burst of as many, per
+    # process), and the days of events that measure the criteria.
+    hook_rate_per_minute: int = Field(default=600, ge=1, le=1_000_000)
+    evidence_window_days: int = Field(default=14, ge=1, le=365)
+    # GitHub Actions evidence: the REST API's base URL (GitHub Enterprise, or a stand-in in
+    # tests) and the token that reads workflow runs for teams that gave none of their own.
+    github_api_url: str = DEFAULT_GITHUB_API_URL
+    github_token: SecretStr | None = None
 
     @field_validator("database_url")
     @classmethod
@@ -73,6 +82,22 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("github_api_url")
+    @classmethod
+    def _check_github_api_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("github_token")
+    @classmethod
+    def _check_github_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not re.match(
+            r"^(?:gh[pousr]_|github_pat_)[A-Za-z0-9_]{20,}$", value.get_secret_value()
+        ):
+            raise ValueError("must be a GitHub token (ghp_…, github_pat_…, ghs_…)")
+        return value
 
     @field_validator("runbook_fetch_allow_hosts")
     @classmethod

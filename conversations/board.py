@@ -37,6 +37,7 @@ class Source(StrEnum):
     BOARD = "board"
     RUNBOOK = "runbook"
     EVIDENCE = "evidence"
+    WEEKLY = "check-in"  # a weekly check-in's answer (issue 13)
 
 
 SOURCE_WORDS: dict[str, str] = {
@@ -44,6 +45,7 @@ SOURCE_WORDS: dict[str, str] = {
     Source.BOARD: "board",
     Source.RUNBOOK: "runbook",
     Source.EVIDENCE: "evidence",
+    Source.WEEKLY: "weekly check-in",
 }
 
 # What a person may set on the board, in the order the form offers it.

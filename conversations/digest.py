@@ -57,6 +57,8 @@ class TeamInput:
     reminders_upcoming: tuple[str, ...] = ()  # runbook operation titles
     toil_removed_this_week: float = 0.0  # minutes a month scripted away this week
     last_activity: datetime | None = None  # e.g. a runbook change
+    # Weekly check-ins on, but every owner away (issue 13): when the first is back.
+    owners_away_until: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +98,8 @@ class TeamWeek:
     level_before: int | None = None
     first_checkin: bool = False  # placed on the ladder for the first time this week
     fell: tuple[str, ...] = ()  # after a drop: the criteria (labels) no longer met
+    # Its weekly check-in is paused: every owner is away until then (not silence).
+    owners_away_until: datetime | None = None
 
     @property
     def levelled_up(self) -> bool:
@@ -281,6 +285,7 @@ def team_week(team: TeamInput, *, now: datetime) -> TeamWeek:
         level_before=level_before,
         first_checkin=first_checkin,
         fell=fell,
+        owners_away_until=team.owners_away_until,
     )
 
 

@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from conversations.scoring import Status
@@ -186,6 +186,12 @@ class ScheduleKind(StrEnum):
     DIGEST = "digest"
     REMINDER = "reminder"
     LEVEL_CHANGE = "level_change"  # one-off: announce a team's level change (issue 12)
+    # Issue 13: one owner's weekly check-in for one team (recurring), and its follow-up
+    # (one-off: the one reminder after the response window, then closing it as missed).
+    CHECKIN = "checkin"
+    CHECKIN_FOLLOWUP = "checkin_followup"
+    # Issue 15: poll a team's GitHub Actions workflow runs (recurring, every few minutes).
+    EVIDENCE_POLL = "evidence_poll"
 
 
 class Schedule(SQLModel, table=True):
@@ -372,3 +378,209 @@ class LevelChange(SQLModel, table=True):
     announced_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     outcome: str = Field(default="", max_length=32)
     message_ts: str = Field(default="", max_length=32)
+
+
+# =====================================================================================
+# Issue 13: weekly check-ins with a team's owners, and people away.
+# =====================================================================================
+
+
+class CheckInStatus(StrEnum):
+    OPEN = "open"  # sent, waiting for answers
+    ANSWERED = "answered"  # every question answered
+    MISSED = "missed"  # the response window and its reminder passed with no answer
+    CLOSED = "closed"  # the window passed with some answers given
+
+
+class CheckIn(SQLModel, table=True):
+    """One weekly check-in DM to one owner of one team: which criteria it asks, the
+    answers given so far (each one already on the board), and where the message is.
+
+    ``(workspace_id, user_id, period)`` is unique: a person gets one check-in DM a week
+    (about one of their teams), whatever the number of processes and teams.
+    ``questions`` are criterion ids; ``answers`` maps
+    criterion id -> the answer as given (``yes``/``no``/``partly``/``skip`` or a figure).
+    """
+
+    __tablename__ = "checkins"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "user_id", "period", name="uq_checkin_period"),
+        Index("ix_checkin_team", "workspace_id", "team_id", "sent_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id")
+    team_id: int = Field(foreign_key="teams.id")
+    user_id: str = Field(max_length=32)
+    period: str = Field(max_length=16)  # the ISO week in the person's zone: 2026-W49
+    schedule_id: int | None = Field(default=None)  # no foreign key: history outlives it
+    status: str = Field(default=CheckInStatus.OPEN, max_length=16)
+    questions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    answers: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # What the person said was newly scripted or automated this week (typed in the DM).
+    note: str = Field(default="", max_length=500)
+    dm_channel: str = Field(default="", max_length=32)
+    message_ts: str = Field(default="", max_length=32)
+    sent_at: datetime = _ts()
+    respond_by: datetime = Field(sa_type=UTCDateTime)
+    reminded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    version: int = Field(default=0)
+
+
+class Calibration(SQLModel, table=True):
+    """Owners who answered one criterion differently within a week (issue 13, item 4):
+    who said what (``answers``: user id -> answer), the one message that named it in the
+    team's channel, and — once an owner settled it — what, who and why. While open, the
+    criterion counts as not met."""
+
+    __tablename__ = "calibrations"
+    __table_args__ = (
+        Index("ix_calibration_open", "workspace_id", "team_id", "criterion_id", "settled_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id")
+    team_id: int = Field(foreign_key="teams.id")
+    criterion_id: str = Field(max_length=64)
+    answers: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    opened_at: datetime = _ts()
+    channel_id: str = Field(default="", max_length=32)
+    message_ts: str = Field(default="", max_length=32)
+    settled_status: str | None = Field(default=None, max_length=16)
+    settled_by: str = Field(default="", max_length=32)
+    settled_note: str = Field(default="", max_length=500)
+    settled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class CheckInMember(SQLModel, table=True):
+    """Someone the team's owners added to its weekly check-ins (``/maturity team members``):
+    asked like an owner, so the team can see where its people disagree."""
+
+    __tablename__ = "checkin_members"
+    __table_args__ = (UniqueConstraint("team_id", "user_id", name="uq_checkin_member"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id")
+    team_id: int = Field(foreign_key="teams.id")
+    user_id: str = Field(max_length=32)
+    added_by: str = Field(default="", max_length=32)
+    created_at: datetime = _ts()
+
+
+class Away(SQLModel, table=True):
+    """A person away until ``until`` (``/maturity away``): no check-ins or reminders."""
+
+    __tablename__ = "away"
+    __table_args__ = (UniqueConstraint("workspace_id", "user_id", name="uq_away_user"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id")
+    user_id: str = Field(max_length=32)
+    until: datetime = Field(sa_type=UTCDateTime)
+    created_at: datetime = _ts()
+
+
+# =====================================================================================
+# Issue 15: evidence — deploy and incident events sent to a team's hook, its hook token,
+# and what the events measure.
+# =====================================================================================
+
+
+class HookToken(SQLModel, table=True):
+    """A team's hook token, as its SHA-256 only (the token itself is shown once, when it
+    is made). One per team: rotating replaces it."""
+
+    __tablename__ = "evidence_hooks"
+    __table_args__ = (
+        UniqueConstraint("team_id", name="uq_hook_token_team"),
+        UniqueConstraint("token_hash", name="uq_hook_token_hash"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id", index=True)
+    team_id: int = Field(foreign_key="teams.id")
+    token_hash: str = Field(max_length=64)
+    created_by: str = Field(default="", max_length=32)
+    created_at: datetime = _ts()
+
+
+class EvidenceEvent(SQLModel, table=True):
+    """One deploy or incident event a team's system sent. ``(team_id, kind, external_id)``
+    is unique: the same id sent twice counts once.
+
+    Deploys: ``started_at``/``finished_at``, ``succeeded``, ``environment`` and the three
+    flags. Incidents: opened (``started_at``) and resolved (``finished_at``, None while
+    open), ``automatic`` remediation."""
+
+    __tablename__ = "evidence_events"
+    __table_args__ = (
+        UniqueConstraint("team_id", "kind", "external_id", name="uq_evidence_event"),
+        Index("ix_evidence_event_window", "workspace_id", "team_id", "kind", "started_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id")
+    team_id: int = Field(foreign_key="teams.id")
+    kind: str = Field(max_length=16)  # a conversations.evidence Kind
+    external_id: str = Field(max_length=200)
+    service: str = Field(default="", max_length=200)
+    environment: str = Field(default="", max_length=64)
+    succeeded: bool | None = Field(default=None)
+    started_at: datetime = Field(sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    rolled_back: bool | None = Field(default=None)
+    automated_rollback: bool | None = Field(default=None)
+    approval_required: bool | None = Field(default=None)
+    automatic: bool | None = Field(default=None)
+    received_at: datetime = _ts()
+    # Where it came from: "webhook" (POST /hooks/…) or "github" (polled GitHub Actions).
+    source: str = Field(default="webhook", max_length=16)
+
+
+class EvidenceMeasurement(SQLModel, table=True):
+    """What a team's recent events measure about one criterion, kept whether or not it
+    moved the board: beside a person's different answer, the board shows it."""
+
+    __tablename__ = "evidence_measurements"
+    __table_args__ = (
+        UniqueConstraint("team_id", "criterion_id", name="uq_evidence_measurement"),
+        Index("ix_evidence_measurement_team", "workspace_id", "team_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id")
+    team_id: int = Field(foreign_key="teams.id")
+    criterion_id: str = Field(max_length=64)
+    status: str = Field(max_length=16)
+    value: float | None = Field(default=None)
+    evidence: str = Field(default="", max_length=500)
+    events: int = Field(default=0)
+    measured_at: datetime = _ts()
+
+
+class GitHubSource(SQLModel, table=True):
+    """A team's GitHub Actions connection: the repository (and workflow) whose runs are
+    its production deploys, polled on a schedule. ``token`` is the team's own GitHub
+    token as Fernet ciphertext (``storage.crypto``), never plaintext; None uses the
+    ``GITHUB_TOKEN`` setting. ``etag`` is the first page's, for conditional requests;
+    ``resume_at`` set while GitHub's rate limit says to wait. A row with no ``repo``
+    holds a token given before a repository was."""
+
+    __tablename__ = "evidence_github"
+    __table_args__ = (UniqueConstraint("team_id", name="uq_evidence_github_team"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspaces.id", index=True)
+    team_id: int = Field(foreign_key="teams.id")
+    repo: str = Field(default="", max_length=140)
+    workflow: str = Field(default="", max_length=200)
+    token: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    token_set_by: str = Field(default="", max_length=32)
+    etag: str = Field(default="", max_length=200)
+    resume_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    polled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    outcome: str = Field(default="", max_length=255)
+    created_by: str = Field(default="", max_length=32)
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()

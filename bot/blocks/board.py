@@ -37,6 +37,7 @@ from conversations.board import (
     status_of,
 )
 from conversations.digest import level_phrase
+from conversations.evidence import Measurement, is_context
 from conversations.model import STEPS, Criterion, criterion, question
 from conversations.runbook.coverage import SCRIPTED_CRITERION, RunbookEvidence
 from conversations.scoring import Status
@@ -56,6 +57,7 @@ HISTORY_SHOWN = 8
 EVIDENCE_SHOWN = 160
 SOURCES = dict(SOURCE_WORDS)
 RUNBOOK = "runbook"
+EVIDENCE = "evidence"
 
 
 def _when(at: datetime) -> str:
@@ -123,6 +125,7 @@ def _row(
     row: BoardEntry | None,
     history: Sequence[BoardChange],
     runbook: RunbookEvidence | None,
+    measured: Measurement | None = None,
 ) -> str:
     label = escape_mrkdwn(c.label)
     if row is None:
@@ -137,6 +140,8 @@ def _row(
             f"{_value(c.id, row.value, source)} — {detail}"
         )
         evidence = change.evidence if change else ""
+        if source == EVIDENCE and measured is not None:
+            evidence = measured.evidence  # the window's figure as it stands now
         if evidence and source != RUNBOOK:
             line += f"\n      _{escape_and_truncate(evidence, EVIDENCE_SHOWN)}_"
         why = why_words(change.note, change.link) if change else ""
@@ -144,7 +149,22 @@ def _row(
             line += f"\n      {why}"
     if c.id == SCRIPTED_CRITERION and runbook is not None and runbook.total:
         line += f"\n      :clipboard: {escape_mrkdwn(runbook.phrase())}. {runbook.standing()}"
+    if measured is not None and (row is None or row.source != EVIDENCE):
+        line += f"\n      {_measured_line(c, measured, row)}"
     return line
+
+
+def _measured_line(c: Criterion, m: Measurement, row: BoardEntry | None) -> str:
+    """A measurement beside the answer a person gave (which it never overrides)."""
+    word = WORD.get(str(m.status), WORD["unknown"]).lower()
+    figure = f" ({format_value(c, m.value)})" if m.value is not None and c.is_numeric else ""
+    stands = ""
+    if row is not None and (str(row.status), row.value) != (str(m.status), m.value):
+        stands = " The answer above stands until someone changes it."
+    return (
+        f":bar_chart: Measured: {word}{figure} — "
+        f"{escape_and_truncate(m.evidence, EVIDENCE_SHOWN)}.{stands}"
+    )
 
 
 def update_button(team_id: int, c: Criterion) -> ButtonElement:
@@ -186,11 +206,19 @@ def board_blocks(
     history: Sequence[BoardChange],
     runbook: RunbookEvidence | None = None,
     team_id: int = 0,
+    measured: Mapping[str, Measurement] | None = None,
 ) -> list[Block]:
     """The board (25 blocks at most: a header, the level, a title per step, a row per
     criterion — with *Update* when ``team_id`` is given — the recent changes, a footer).
     ``history`` holds at least each criterion's latest change and the newest ones."""
     name = escape_mrkdwn(truncate(team_name, 80))
+    facts = [
+        MarkdownTextObject(
+            text=f":bar_chart: Measured: {escape_and_truncate(m.evidence, EVIDENCE_SHOWN)}"
+        )
+        for cid, m in sorted((measured or {}).items())
+        if is_context(cid)
+    ]
     blocks: list[Block] = [
         HeaderBlock(text=truncate(f"Criteria board · {team_name}", 150)),
         ContextBlock(
@@ -199,7 +227,8 @@ def board_blocks(
                     text=f"*{name}* is at {level_phrase(level)}"
                     if level is not None
                     else f"*{name}* has not been assessed yet"
-                )
+                ),
+                *facts[:9],
             ]
         ),
     ]
@@ -211,7 +240,9 @@ def board_blocks(
         title = f"*Level {step.into} — {escape_mrkdwn(step.name)}*" + (" · done" if done else "")
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=title)]))
         for c in step.criteria:
-            line = fit_section(_row(c, board.get(c.id), history, runbook))
+            line = fit_section(
+                _row(c, board.get(c.id), history, runbook, (measured or {}).get(c.id))
+            )
             blocks.append(
                 SectionBlock(
                     block_id=f"{BlockId.BOARD_CRITERION_PREFIX}{c.id}",

@@ -53,15 +53,16 @@ def _change(week: TeamWeek) -> str:
 
 
 def team_line(week: TeamWeek) -> str:
+    away = " · :palm_tree: owners away, check-in skipped" if week.owners_away_until else ""
     if not week.assessed:
-        return f"*{_name(week)}* · not assessed yet — run `/maturity assess` in its channel"
+        return f"*{_name(week)}* · not assessed yet — run `/maturity assess` in its channel{away}"
     if week.step_into is None:
-        return f"*{_name(week)}* · {level_phrase(week.level)} · at the top · {_change(week)}"
+        return f"*{_name(week)}* · {level_phrase(week.level)} · at the top · {_change(week)}{away}"
     bar = progress_bar(week.step_met, week.step_total)
     return (
         f"*{_name(week)}* · {level_phrase(week.level)} · next: Level {week.step_into} "
         f"`{bar}` {week.step_met}/{week.step_total} · {_change(week)}"
-        + (" · :hourglass: stalled" if week.stalled else "")
+        + (away or (" · :hourglass: stalled" if week.stalled else ""))
     )
 
 
@@ -155,7 +156,13 @@ def team_detail_blocks(week: TeamWeek) -> list[Block]:
         titles = ", ".join(escape_mrkdwn(truncate(t, 80)) for t in week.reminders[:5])
         more = f" and {len(week.reminders) - 5} more" if len(week.reminders) > 5 else ""
         lines.append(f":alarm_clock: Reminders coming up: {titles}{more}")
-    if week.stalled:
+    if week.owners_away_until is not None:
+        back = week.owners_away_until
+        lines.append(
+            f":palm_tree: Check-in skipped: every owner is away (back {back:%a %d %b}), "
+            "so a quiet board here is no news."
+        )
+    elif week.stalled:
         lines.append(
             ":hourglass: No update in over two weeks. A quick `/maturity assess` keeps the "
             "board honest."

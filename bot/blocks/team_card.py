@@ -60,6 +60,7 @@ class TeamCard:
     last_change: datetime | None
     may_change: bool  # the person looking may change it (checked again on every change)
     note: str = ""  # mrkdwn said above the card (what just changed); already escaped
+    checkins: str = ""  # the weekly check-ins, in words (issue 13); already escaped
 
 
 def card_text(card: TeamCard) -> str:
@@ -85,6 +86,11 @@ def card_blocks(card: TeamCard) -> list[Block]:
                 MarkdownTextObject(text=f"*Owners*\n{owners_phrase(card.owners, 10)}{owned}"),
                 MarkdownTextObject(text=f"*Last change*\n{when(card.last_change)}"),
                 MarkdownTextObject(text=f"*Created*\n{created}"),
+                *(
+                    [MarkdownTextObject(text=f"*Weekly check-ins*\n{card.checkins}")]
+                    if card.checkins
+                    else []
+                ),
             ],
         )
     )
@@ -242,6 +248,11 @@ KEPT = {
     "runbook_operations": ("runbook operation", "runbook operations"),
     "runbook_imports": ("runbook import", "runbook imports"),
     "schedules": ("digest or reminder", "digests and reminders"),
+    "checkins": ("weekly check-in", "weekly check-ins"),
+    "evidence_hooks": ("hook token", "hook tokens"),
+    "evidence_events": ("deploy or incident event", "deploy and incident events"),
+    "evidence_measurements": ("measurement", "measurements"),
+    "evidence_github": ("GitHub connection", "GitHub connections"),
 }
 
 

@@ -21,6 +21,7 @@ from conversations.text import truncate
 QUOTE_LIMIT = 200
 BUTTON_TEXT_MAX = 75
 BUTTON_VALUE_MAX = 2000
+SECTION_MAX = 3000
 
 
 def _quoted(text: str) -> str:
@@ -86,17 +87,21 @@ def suggestion_blocks(typed: str, meant: str, *, pointer: bool = True) -> list[d
 @cache
 def _usage() -> tuple[dict, ...]:
     """The fixed part, built (and validated) once: help is the most frequent command."""
-    lines = "\n".join(
-        f"• `{escape_mrkdwn(s.usage)}` — {escape_mrkdwn(s.summary)}" for s in SUBCOMMANDS
-    )
+    lines = [f"• `{escape_mrkdwn(s.usage)}` — {escape_mrkdwn(s.summary)}" for s in SUBCOMMANDS]
+    # A section holds 3,000 characters: the list goes on in as many sections as it needs.
+    texts = ["*maturity-bot* helps your team climb the automation ladder, one rung at a time."]
+    for line in lines:
+        if len(texts[-1]) + 1 + len(line) > SECTION_MAX:
+            texts.append(line)
+        else:
+            texts[-1] += "\n" + line
     return (
-        SectionBlock(
-            block_id=BlockId.USAGE,
-            text=MarkdownTextObject(
-                text="*maturity-bot* helps your team climb the automation ladder, "
-                "one rung at a time.\n" + lines
-            ),
-        ).to_dict(),
+        *(
+            SectionBlock(
+                block_id=BlockId.USAGE if i == 0 else None, text=MarkdownTextObject(text=text)
+            ).to_dict()
+            for i, text in enumerate(texts)
+        ),
         ContextBlock(
             elements=[
                 MarkdownTextObject(

@@ -54,9 +54,12 @@ def next_weekly(weekday: int, time_of_day: str, tz: str, after: datetime) -> dat
     fire = trigger.get_next_fire_time(None, after.astimezone(zone(tz)))
     if fire is None:  # pragma: no cover - a weekly cron always fires again
         raise ScheduleError("that schedule never fires")
-    # CronTrigger may return ``after`` itself when it matches exactly: move past it.
+    # CronTrigger may return ``after`` itself when it matches exactly: move past it. The
+    # step is taken in UTC: a wall-clock step would not leave an hour that happens twice
+    # (02:30 on the night clocks go back), and the schedule would stay stuck on it.
     if fire <= after:
-        fire = trigger.get_next_fire_time(fire, fire.replace(second=0, microsecond=0) + _MINUTE)
+        past = after.astimezone(UTC).replace(second=0, microsecond=0) + _MINUTE
+        fire = trigger.get_next_fire_time(None, past.astimezone(zone(tz)))
         assert fire is not None
     return fire.astimezone(UTC)
 

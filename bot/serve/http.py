@@ -1,7 +1,8 @@
 """``serve --http``: the Bolt app behind gunicorn (threaded workers, graceful SIGTERM).
 
 Routes: ``POST /slack/events`` (commands, interactivity and events), ``GET /healthz`` (200
-with JSON while the database answers, 503 otherwise — within two seconds either way).
+with JSON while the database answers, 503 otherwise — within two seconds either way),
+``POST /hooks/deploys`` and ``POST /hooks/incidents`` (evidence, ``bot/serve/hooks.py``).
 
 Every request to ``/slack/events`` is checked here before Bolt sees it: a signature that
 does not verify, for whatever reason, is 401; a verified body that is not a Slack payload
@@ -27,6 +28,7 @@ from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy.engine import Engine
 
+from bot.serve.hooks import HOOK_PATHS, Hooks
 from bot.settings import Settings
 from bot.slack.oauth import INSTALL_PATH, REDIRECT_PATH
 from bot.slack.verify import log_refusal, signature_ok
@@ -141,8 +143,14 @@ def _raw_body(environ: dict[str, Any]) -> bytes:
     return stream.read(length) if stream is not None and length > 0 else b""
 
 
-def build_wsgi(app: App, engine: Engine | None, signing_secret: str | None = None) -> WSGIApp:
-    """The WSGI callable: Bolt for Slack's requests, plus a health check."""
+def build_wsgi(
+    app: App,
+    engine: Engine | None,
+    signing_secret: str | None = None,
+    hooks: Hooks | None = None,
+) -> WSGIApp:
+    """The WSGI callable: Bolt for Slack's requests, a health check, and (given
+    ``hooks``) the evidence hooks."""
     slack = VerifiedSlackHandler(app, EVENTS_PATH, signing_secret)
     probe = HealthProbe(engine) if engine is not None else None
 
@@ -153,6 +161,11 @@ def build_wsgi(app: App, engine: Engine | None, signing_secret: str | None = Non
             healthy = probe is None or probe.healthy()
             body = json.dumps({"status": "ok" if healthy else "unavailable", "database": healthy})
             return _reply(start_response, 200 if healthy else 503, body, "application/json")
+        if hooks is not None and path in HOOK_PATHS and method == "POST":
+            hook = hooks.handle(environ, path)
+            return _reply(
+                start_response, hook.status, json.dumps(hook.body), "application/json", hook.headers
+            )
         if app.oauth_flow is not None and method == "GET" and path in (INSTALL_PATH, REDIRECT_PATH):
             return slack(environ, start_response)
         if path == EVENTS_PATH and method == "POST":
@@ -168,18 +181,31 @@ def build_wsgi(app: App, engine: Engine | None, signing_secret: str | None = Non
     return wsgi
 
 
-def _reply(start_response: Callable[..., Any], status: int, body: str, ctype: str) -> list[bytes]:
+def _reply(
+    start_response: Callable[..., Any],
+    status: int,
+    body: str,
+    ctype: str,
+    headers: Iterable[tuple[str, str]] = (),
+) -> list[bytes]:
     data = body.encode()
     reason = {
         200: "OK",
+        202: "Accepted",
         400: "Bad Request",
+        401: "Unauthorized",
         404: "Not Found",
         413: "Payload Too Large",
+        429: "Too Many Requests",
         503: "Service Unavailable",
     }
     start_response(
         f"{status} {reason.get(status, '')}",
-        [("Content-Type", f"{ctype}; charset=utf-8"), ("Content-Length", str(len(data)))],
+        [
+            ("Content-Type", f"{ctype}; charset=utf-8"),
+            ("Content-Length", str(len(data))),
+            *headers,
+        ],
     )
     return [data]
 
@@ -283,10 +309,16 @@ def serve_http(
 
             start_background(settings, engine)
         secret = settings.slack_signing_secret
+        hooks = Hooks(
+            engine,
+            per_minute=settings.hook_rate_per_minute,
+            window_days=settings.evidence_window_days,
+        )
         wsgi = build_wsgi(
             build_app(settings, engine=engine),
             engine,
             secret.get_secret_value() if secret else None,
+            hooks,
         )
         settle_heap()
         return wsgi

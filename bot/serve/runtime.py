@@ -12,7 +12,7 @@ from bot.settings import Settings
 from bot.slack.client import build_client
 from bot.slack.limits import WorkspaceGate
 from bot.slack.oauth import installation_store
-from bot.usecases import assessment, digest, installs, levels
+from bot.usecases import assessment, checkins, digest, evidence, github_poll, installs, levels
 from bot.usecases.runbook import reminders as runbook_reminders
 from storage.db import session_scope
 from storage.models import Workspace
@@ -22,6 +22,8 @@ def build_sender(settings: Settings, engine: Engine) -> Sender:
     digest.register()
     runbook_reminders.register_kinds()
     levels.register_kinds()  # level changes, announced once (issue 12)
+    checkins.register_kinds()  # weekly check-ins and their follow-ups (issue 13)
+    github_poll.register_kinds()  # GitHub Actions runs polled as deploy evidence (issue 15)
     gates: dict[int, WorkspaceGate] = {}
     clients: dict[int, WebClient] = {}
 
@@ -53,9 +55,11 @@ def _installed_token(settings: Settings, engine: Engine, workspace_id: int) -> s
 
 def housekeeping(sender: Sender) -> None:
     """The hourly chores: close idle check-ins (each workspace's note with that workspace's
-    own token), and delete the data of workspaces uninstalled past the retention period."""
+    own token), delete the data of workspaces uninstalled past the retention period, and
+    expire the evidence measurements whose source went quiet."""
     assessment.expire_idle(sender.deps, sender.client_for)
     installs.purge_departed(sender.deps)
+    evidence.expire_quiet(sender.deps)  # measurements whose source went quiet (issue 15)
 
 
 def start_background(settings: Settings, engine: Engine) -> BackgroundScheduler:

@@ -26,6 +26,12 @@ class Subcommand:
 SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand("assess", f"{COMMAND} assess [team name]", "check in on where a team stands"),
     Subcommand(
+        "assess",
+        f"{COMMAND} assess --team-wide [team name]",
+        "the same check-in to every owner and member; the result shows where they agree, "
+        "then the level",
+    ),
+    Subcommand(
         "board",
         f"{COMMAND} board [team name]",
         "the team's success criteria: status, who moved each and when",
@@ -73,6 +79,11 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         f"{COMMAND} team owners @a @b [team name]",
         "who may change the team (besides workspace admins)",
     ),
+    Subcommand(
+        "team",
+        f"{COMMAND} team members @a @b [team name]",
+        "ask these people the weekly check-in too, so the team sees where it disagrees",
+    ),
     Subcommand("team", f"{COMMAND} team rename <new name>", "rename this channel's team"),
     Subcommand(
         "team", f"{COMMAND} team channel #channel [team name]", "move the team to a channel"
@@ -89,6 +100,40 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         "workspace",
         f"{COMMAND} workspace [export | delete]",
         "what I keep here, and for how long; admins export it all (JSON) or delete it all",
+    ),
+    Subcommand(
+        "checkin",
+        f"{COMMAND} checkin schedule <weekday> <HH:MM> [time zone]",
+        "a short weekly check-in DM to each of this channel's team's owners (default Monday "
+        "10:00, each owner's own time zone)",
+    ),
+    Subcommand("checkin", f"{COMMAND} checkin off", "stop the team's weekly check-ins"),
+    Subcommand(
+        "away",
+        f"{COMMAND} away 2w|3d|<date>|off",
+        "pause your check-ins and reminders (weeks, days, or through a date)",
+    ),
+    Subcommand(
+        "hook",
+        f"{COMMAND} hook [team name]",
+        "owners: the team's evidence hooks for deploy and incident events (is there a token?)",
+    ),
+    Subcommand(
+        "hook",
+        f"{COMMAND} hook rotate [team name]",
+        "owners: a new hook token, shown to you once (the old one stops working)",
+    ),
+    Subcommand(
+        "evidence",
+        f"{COMMAND} evidence [team name]",
+        "what feeds the team's board with evidence (GitHub Actions, hooks) and what it measures",
+    ),
+    Subcommand(
+        "evidence",
+        f"{COMMAND} evidence github <owner/repo> [workflow file] [team name]",
+        "owners: read deploys from a repository's GitHub Actions runs (e.g. `evidence github "
+        "acme/payments deploy.yml`); `evidence github token <token>`: the team's own token, "
+        "kept encrypted; `evidence github off`: stop",
     ),
     Subcommand("help", f"{COMMAND} help", "show this help"),
 )

@@ -58,6 +58,13 @@ class ActionId(StrEnum):
     # on any of these confirmations.
     WORKSPACE_DELETE_CONFIRM = "workspace.delete_confirm"
     CONFIRM_CANCEL = "confirm.cancel"
+    # Issue 13: a weekly check-in's answer buttons (``checkin.answer:<check-in id>:<q>:<i>``,
+    # in a block whose block_id is the criterion id) and its *Add to runbook*
+    # (``checkin.runbook:<team id>``).
+    CHECKIN_ANSWER = "checkin.answer"
+    CHECKIN_RUNBOOK = "checkin.runbook"
+    # Settling a disagreement (``checkin.settle:<calibration id>``, value: the status).
+    CHECKIN_SETTLE = "checkin.settle"
 
 
 class BlockId(StrEnum):
@@ -115,13 +122,6 @@ class BlockId(StrEnum):
     HISTORY_HEADER = "history.header"
     HISTORY_NAV = "history.nav"
     CRITERION_SUGGESTIONS = "criterion.suggestions"
-    # The list of teams (rows suffixed with the team id), one team's card, confirmations.
-    TEAMS_HEADER = "teams.header"
-    TEAMS_ROW_PREFIX = "teams.row."
-    TEAMS_NAV = "teams.nav"
-    TEAM_CARD = "team.card"
-    TEAM_RENAME_INPUT = "team.rename"
-    TEAM_SETTINGS = "team.settings"
     # The App Home: one of the person's teams (suffixed ``<team id>``), a criterion of its
     # current step (suffixed ``<team id>.<criterion id>``), the person's reminders, and
     # the compact list of every team.
@@ -129,6 +129,13 @@ class BlockId(StrEnum):
     HOME_CRITERION_PREFIX = "home.criterion."
     HOME_REMINDERS = "home.reminders"
     HOME_ALL_TEAMS = "home.all_teams"
+    # The list of teams (rows suffixed with the team id), one team's card, confirmations.
+    TEAMS_HEADER = "teams.header"
+    TEAMS_ROW_PREFIX = "teams.row."
+    TEAMS_NAV = "teams.nav"
+    TEAM_CARD = "team.card"
+    TEAM_RENAME_INPUT = "team.rename"
+    TEAM_SETTINGS = "team.settings"
     TEAM_CARD_ACTIONS = "team.card_actions"
     TEAM_DELETE_QUESTION = "team.delete"
     TEAM_DELETE_ACTIONS = "team.delete_actions"
@@ -137,6 +144,22 @@ class BlockId(StrEnum):
     EXPORT_FORMAT = "export.format"
     WORKSPACE_DELETE_QUESTION = "workspace.delete"
     WORKSPACE_DELETE_ACTIONS = "workspace.delete_actions"
+    # Issue 13: a weekly check-in DM (its questions' prompts are suffixed with the
+    # criterion id; their buttons sit in a block whose id IS the criterion id).
+    CHECKIN_INTRO = "checkin.intro"
+    CHECKIN_QUESTION_PREFIX = "checkin.q."
+    CHECKIN_SCRIPTED = "checkin.scripted"
+    CHECKIN_BOARD = "checkin.board"
+    CHECKIN_FOOTER = "checkin.footer"
+    # A disagreement named in the team's channel (suffixed with the criterion id), its
+    # settle buttons, and the settle form's "why".
+    CALIBRATION_PREFIX = "calibration."
+    CALIBRATION_ACTIONS = "calibration_actions"
+    CALIBRATION_WHY = "calibration_why"
+    # ``/maturity assess --team-wide``: its result in the team's channel (agreement per
+    # criterion first, then the level).
+    TEAMWIDE_RESULT = "teamwide.result"
+    TEAMWIDE_LEVEL = "teamwide.level"
 
 
 class RunbookScopeAction(StrEnum):
@@ -158,3 +181,4 @@ class CallbackId(StrEnum):
     RUNBOOK_KEEP_MANUAL = "runbook.keep_manual"
     RUNBOOK_NOTICE = "runbook.notice"
     CRITERION_UPDATE = "criterion.update"
+    CHECKIN_SETTLE = "checkin.settle"  # settling a disagreement: why (issue 13)

@@ -1,6 +1,7 @@
-"""Logging that never writes a secret: Slack tokens and OAuth client secrets are redacted
-from every line, whoever logs it (slack_sdk logs whole requests and answers at DEBUG,
-``oauth.v2.access`` included), exception text and tracebacks too."""
+"""Logging that never writes a secret: Slack tokens, evidence hook tokens (``mbh_…``),
+GitHub tokens (``ghp_…``, ``github_pat_…``) and OAuth client secrets are redacted from
+every line, whoever logs it (slack_sdk logs whole requests and answers at DEBUG,
+``oauth.v2.access`` and response_url posts included), exception text and tracebacks too."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ import logging
 import re
 
 REDACTED = "[redacted]"
-_TOKEN = re.compile(r"\b(?:xox[a-z]|xapp|xoxe)[.-][A-Za-z0-9._-]{4,}")
+_TOKEN = re.compile(
+    r"\b(?:xox[a-z]|xapp|xoxe)[.-][A-Za-z0-9._-]{4,}|mbh_[A-Za-z0-9_-]{8,}"
+    r"|\b(?:gh[pousr]_|github_pat_)[A-Za-z0-9_]{8,}"  # GitHub tokens (evidence from Actions)
+)
 _SECRET_FIELD = re.compile(
     r"""(?P<key>["']?(?:client_secret|signing_secret|refresh_token|access_token|token)["']?"""
     r"""\s*[:=]\s*["']?)(?P<value>[^"',\s&}]+)"""

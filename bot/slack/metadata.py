@@ -93,3 +93,12 @@ class CriterionMeta(Metadata):
     # Opened from the App Home (no board message to show again): a saved change publishes
     # the Home again instead.
     home: bool = Field(False, validation_alias=AliasChoices("home", "h"))
+
+
+class CalibrationMeta(Metadata):
+    """The form that settles a disagreement (issue 13): which one, as what, and the
+    channel message naming it. Who may settle is decided from the team as stored."""
+
+    calibration: DbId = Field(0, validation_alias=AliasChoices("calibration", "k"))
+    status: str = Field("", max_length=16, validation_alias=AliasChoices("status", "s"))
+    message_ts: str = Field("", max_length=32, validation_alias=AliasChoices("message_ts", "m"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -45,6 +45,7 @@ from bot.slack.commands import DIGEST_VERBS
 from bot.slack.errors import UserFacingError
 from bot.slack.ids import COMMAND
 from bot.slack.limits import ChannelPacer
+from bot.usecases.checkins import all_owners_away
 from bot.usecases.context import Where, workspace_id_for
 from bot.usecases.teams import replace_last
 from conversations.digest import (
@@ -299,7 +300,12 @@ def build_for(
 ) -> Digest:
     teams = teams_for_digest(session=session, workspace_id=ws, spec=spec, channel_id=channel_id)
     rows = digest_rows(session=session, workspace_id=ws, teams=teams, now=now)
-    return build_digest([_team_input(r, now) for r in rows], now=now, period=period)
+    away = all_owners_away(session, ws, teams)  # weekly check-ins paused (issue 13)
+    return build_digest(
+        [replace(_team_input(r, now), owners_away_until=away.get(r.team.id or 0)) for r in rows],
+        now=now,
+        period=period,
+    )
 
 
 def _team_input(r: TeamRows, now: datetime) -> TeamInput:

@@ -22,10 +22,13 @@ from bot.slack.ids import COMMAND
 from bot.usecases import (
     assessment,
     board,
+    checkins,
     criteria,
     digest,
+    evidence_sources,
     export,
     history,
+    hooks,
     teams_admin,
     workspace_data,
 )
@@ -79,6 +82,8 @@ def route(deps: Deps, client: WebClient, where: Where, text: str | None) -> Answ
 
 def _dispatch(deps: Deps, client: WebClient, where: Where, parsed: Parsed) -> Answer | None:
     if parsed.name == "assess":
+        if checkins.TEAM_WIDE_FLAG in parsed.args:  # issue 13: everyone, then agreement
+            return checkins.team_wide(deps, client, where, parsed.rest)
         return assessment.start(deps, client, where, parsed.rest or None)
     if parsed.name == "board":
         return board.show(deps, where, parsed.rest or None)
@@ -98,6 +103,14 @@ def _dispatch(deps: Deps, client: WebClient, where: Where, parsed: Parsed) -> An
         return export.command(deps, client, where, parsed.rest)
     if parsed.name == "workspace":
         return workspace_data.command(deps, client, where, parsed.rest)
+    if parsed.name == "checkin":
+        return checkins.command(deps, client, where, parsed.rest)
+    if parsed.name == "away":
+        return checkins.away(deps, client, where, parsed.rest)
+    if parsed.name == "hook":
+        return hooks.command(deps, client, where, parsed.rest)
+    if parsed.name == "evidence":
+        return evidence_sources.command(deps, client, where, parsed.rest)
     return None  # pragma: no cover - every SUBCOMMANDS name is routed above
 
 

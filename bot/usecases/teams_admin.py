@@ -34,6 +34,7 @@ from bot.deps import Deps
 from bot.slack.answer import Answer
 from bot.slack.errors import UserFacingError
 from bot.slack.ids import COMMAND
+from bot.usecases.checkins import change_members, follow_owners, team_plan_phrase
 from bot.usecases.context import Where, workspace_id_for
 from bot.usecases.permissions import may_change_team, owners_of
 from bot.usecases.teams import in_dm, q, resolve_team
@@ -134,6 +135,7 @@ def card(
         if team is None:
             raise UserFacingError(GONE)
         changed = last_changes(session=session, workspace_id=ws, team_ids=[team_id])
+        checkin_plan = team_plan_phrase(session, ws, team_id)
     shown = TeamCard(
         team_id=team_id,
         name=team.name,
@@ -147,6 +149,9 @@ def card(
         last_change=changed.get(team_id),
         may_change=may_change_team(client, team, where.user_id),
         note=note,
+        checkins=checkin_plan
+        if checkin_plan != "off"
+        else f"off (`{COMMAND} checkin schedule` turns them on)",
     )
     text = f"{note} {card_text(shown)}" if note else card_text(shown)
     return Answer(text=text, blocks=[b.to_dict() for b in card_blocks(shown)], replace=replace)
@@ -163,6 +168,8 @@ def command(deps: Deps, client: WebClient, where: Where, rest: str) -> Answer:
     tail = parts[1].strip() if len(parts) > 1 else ""
     if verb == "owners":
         return owners_command(deps, client, where, tail)
+    if verb == "members":
+        return members_command(deps, client, where, tail)
     if verb == "rename":
         return rename_command(deps, client, where, tail)
     if verb == "channel":
@@ -208,6 +215,41 @@ def owners_command(deps: Deps, client: WebClient, where: Where, tail: str) -> An
     return _set_owners(deps, client, where, ws, team, owners)
 
 
+def members_command(deps: Deps, client: WebClient, where: Where, tail: str) -> Answer:
+    """``/maturity team members @a @b [team name]`` (``none``: nobody): people the owners
+    add to the team's weekly check-ins, asked like owners (issue 13)."""
+    usage = (
+        f"`{COMMAND} team members @alice @bob` (the team's name after them for a team other "
+        f"than this channel's; `{COMMAND} team members none` to remove them all)"
+    )
+    words = tail.split(None, 1)
+    clear = bool(words) and words[0].lower() in ("none", "nobody", "off")
+    members, team_text = (
+        ([], words[1] if len(words) > 1 else "") if clear else _leading(MENTION, tail)
+    )
+    if not members and not clear:
+        if "@" in tail:
+            raise UserFacingError(
+                "I couldn't tell who you mean: pick each person from Slack's @ list as you "
+                f"type, e.g. {usage}. Nothing was changed."
+            )
+        raise UserFacingError(f"Who else should the weekly check-in ask? {usage}.")
+    if MENTION.search(team_text):
+        raise UserFacingError(f"Put the people first, then the team's name: {usage}.")
+    if len(set(members)) > MAX_OWNERS:
+        raise UserFacingError(f"Up to {MAX_OWNERS} members. Nothing was changed.")
+    ws, team = _changeable(deps, client, where, team_text.strip() or None, "members @alice @bob")
+    assert team.id is not None
+    change_members(deps, client, where, ws, team.id, members)
+    note = (
+        f"*{q(team.name)}*'s weekly check-ins now ask {owners_phrase(members, MAX_OWNERS)} "
+        "too, besides its owners."
+        if members
+        else f"*{q(team.name)}*'s weekly check-ins ask its owners only."
+    )
+    return card(deps, client, where, team.id, note=note)
+
+
 def owners_picked(
     deps: Deps, client: WebClient, where: Where, team_id: int, owners: list[str]
 ) -> Answer:
@@ -240,6 +282,7 @@ def _set_owners(
         if changed is None:
             raise UserFacingError(GONE)
         now = list(changed.owners)
+    follow_owners(deps, client, ws, team.id)  # weekly check-ins go to the new owners
     note = f"*{q(team.name)}* is now owned by {owners_phrase(now, MAX_OWNERS)}."
     return card(deps, client, where, team.id, note=note, replace=on_card)
 

@@ -8,10 +8,11 @@ from slack_bolt import App
 
 from bot.listeners.actions import (
     assessment,
+    checkins,
     criteria,
     history,
-    nudges,
     home,
+    nudges,
     runbook,
     runbook_import,
     runbook_reminders,
@@ -49,8 +50,8 @@ def register(app: App) -> None:
     app.action(ActionId.TEAM_CREATE)(teams.handle_create)
     app.action(ActionId.COMMAND_RUN)(teams.handle_run)
     app.action(_prefixed(ActionId.CRITERION_UPDATE))(criteria.handle_update)
-    app.action(_prefixed(ActionId.HISTORY_PAGE))(history.handle_page)
     app.action(_prefixed(ActionId.HOME_CHECKIN))(home.handle_checkin)
+    app.action(_prefixed(ActionId.HISTORY_PAGE))(history.handle_page)
     app.action(_prefixed(ActionId.TEAMS_PAGE))(team_admin.handle_page)
     app.action(_prefixed(ActionId.TEAM_SHOW))(team_admin.handle_show)
     app.action(_prefixed(ActionId.TEAM_OWNERS))(team_admin.handle_owners)
@@ -61,3 +62,6 @@ def register(app: App) -> None:
     app.action(_prefixed(ActionId.TEAM_DELETE_CONFIRM))(team_admin.handle_delete_confirm)
     app.action(ActionId.CONFIRM_CANCEL)(team_admin.handle_keep)
     app.action(ActionId.WORKSPACE_DELETE_CONFIRM)(workspace_data.handle_delete_confirm)
+    app.action(_prefixed(ActionId.CHECKIN_ANSWER))(checkins.handle_answer)
+    app.action(_prefixed(ActionId.CHECKIN_RUNBOOK))(checkins.handle_runbook)
+    app.action(_prefixed(ActionId.CHECKIN_SETTLE))(checkins.handle_settle)

@@ -16,7 +16,7 @@ from bot.listeners.edge import (
 )
 from bot.slack.answer import Answer
 from bot.slack.ids import COMMAND
-from bot.usecases import assessment
+from bot.usecases import assessment, checkins
 from bot.usecases.events import first_delivery
 
 MAX_TYPED = 500
@@ -35,6 +35,8 @@ def handle_message_im(
         if not first_delivery(deps, event_id):
             return None
         reply = assessment.typed_answer(deps, client, where, text)
+        if reply is None:
+            reply = checkins.typed(deps, client, where, text)
         if reply is None:
             reply = Answer(
                 text=f"I mostly talk through buttons. Try `{COMMAND} assess` in your team's "

@@ -36,6 +36,7 @@ from conversations.scoring import Status, number_of
 from conversations.text import format_number, truncate
 from storage.criteria import answer_back, criteria_board, record_criterion
 from storage.db import read_scope
+from storage.evidence import measurements_of
 from storage.models import RunbookOperation, Team
 from storage.runbook import (
     get_operation,
@@ -111,10 +112,15 @@ def team_of(session: Session, ws: int, team_id: int) -> Team:
 
 
 def deploys_per_day(session: Session, ws: int, team_id: int) -> float | None:
-    """The team's deploys a day from its latest check-in that answered it; None when no
-    check-in has (per-deploy toil is then an estimate at one deploy a day)."""
+    """The team's deploys a day from its latest check-in that answered it, else as its
+    deploy events measure it (issue 15); None when neither says (per-deploy toil is then
+    an estimate at one deploy a day). A person's answer stands over a measurement."""
     raw = latest_answer(session=session, workspace_id=ws, team_id=team_id, qid=DEPLOYS_PER_DAY)
-    return None if raw is None else number_of(DEPLOYS_PER_DAY, {DEPLOYS_PER_DAY: raw})
+    if raw is not None:
+        return number_of(DEPLOYS_PER_DAY, {DEPLOYS_PER_DAY: raw})
+    measured = measurements_of(session=session, workspace_id=ws, team_id=team_id)
+    row = measured.get(DEPLOYS_PER_DAY)
+    return row.value if row is not None else None
 
 
 # ------------------------------------------------------------------ who may change what
