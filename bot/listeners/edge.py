@@ -17,11 +17,11 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, BoltContext
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.deps import deps_of
+from bot.deps import Deps, deps_of
 from bot.slack.answer import Answer, tell
 from bot.slack.ids import ActionId
 from bot.slack.work import Tell, after_ack, answer_modal
@@ -123,6 +123,36 @@ def later(
 ) -> None:
     """Run ``job`` after the acknowledgement (``bot.slack.work``) and send its answer."""
     after_ack(deps_of(context).work, job, tell, what=what, replace=replace)
+
+
+# What a button about one of our records runs: (deps, client, where, the record's id from
+# the action id, the action itself for its value or selection).
+RecordJob = Callable[[Deps, WebClient, Where, int, dict[str, Any]], Answer | None]
+
+
+def record_button(run: RecordJob, *, what: str) -> Callable[..., None]:
+    """The listener for a button or menu whose action id carries one of our ids
+    (``<action>:<id>``): acknowledged at once, then ``run`` in the work pool, its answer
+    just to the person who clicked (``what`` names the work in logs and apologies)."""
+
+    def handle(
+        ack: Ack,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+        respond: Respond,
+    ) -> None:
+        ack()
+        deps, where, record = deps_of(context), where_of(context, body), target(action)
+        later(
+            context,
+            lambda: run(deps, client, where, record, action),
+            ephemeral(respond),
+            what=what,
+        )
+
+    return handle
 
 
 def modal_answer(

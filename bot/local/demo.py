@@ -194,6 +194,7 @@ class Driver(Protocol):
     def at(self, days_ago: float) -> None: ...
     def type(self, line: str) -> None: ...
     def click(self, label: str) -> bool: ...
+    def user_id(self, handle: str | None) -> str: ...  # None: the person at the keyboard
     def current_question(self) -> str | None: ...
 
 
@@ -214,6 +215,11 @@ def seed(driver: Driver, teams: tuple[DemoTeam, ...] = TEAMS) -> None:
         else:
             _check_in(driver, team, {**team.context, **check_in.answers})
     driver.at(0)
+    # The person trying the demo co-owns the first team, so its Update buttons are theirs.
+    first = teams[0]
+    driver.be(first.owner.handle, first.owner.tz, first.channel)
+    owner, you = driver.user_id(first.owner.handle), driver.user_id(None)
+    driver.type(f"/maturity team owners <@{owner}|{first.owner.handle}> <@{you}|you> {first.name}")
     lead = teams[0].owner
     driver.be(lead.handle, lead.tz, DIGEST_CHANNEL)
     driver.type(f"/maturity digest schedule {DIGEST_AT} teams all")

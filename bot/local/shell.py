@@ -60,7 +60,8 @@ BANNER = (
 DEMO_INTRO = (
     "\nThis is the demo workspace: four teams (Payments, Platform, Data, Mobile backend) "
     "with a few weeks of check-ins and runbooks behind them, on a database of their own "
-    "that goes when you quit. Try:\n"
+    "that goes when you quit. You co-own Payments with @priya: its criteria have *Update* "
+    "buttons on its board and your Home tab. Try:\n"
     f"  {COMMAND} board Payments        where Payments stands, criterion by criterion\n"
     f"  {COMMAND} runbook Data          Data's manual work, ranked by toil\n"
     "  :home                           the app's Home tab\n"
@@ -344,7 +345,7 @@ class LocalShell:
         except ScheduleError as exc:
             self.say(f"  {exc}")
             return
-        user_id = "U0" + "".join(ch for ch in name.upper() if ch.isalnum())[:9]
+        user_id = user_id_for(name)
         self.standin.add_user(user_id, name=name, real_name=name, tz=tz)
         self.people[user_id] = name
         self.actor = replace(self.actor, user_id=user_id, user_name=name)
@@ -712,11 +713,17 @@ def clock_target(text: str, now: datetime, tz: str) -> datetime:
     )
 
 
+def user_id_for(name: str) -> str:
+    """The Slack user id the shell gives a person it is told to be (``:user @sam``)."""
+    return "U0" + "".join(ch for ch in name.upper() if ch.isalnum())[:9]
+
+
 class _DemoDriver:
     """The shell, as the demo plays its past in (see :mod:`bot.local.demo`)."""
 
     def __init__(self, shell: LocalShell) -> None:
         self.shell = shell
+        self.you = shell.actor.user_id  # the person at the keyboard
         self.base = utcnow()
         self.mark = 0  # buttons shown since the last line typed
 
@@ -742,6 +749,9 @@ class _DemoDriver:
                 self.shell.click(number)
                 return True
         return False
+
+    def user_id(self, handle: str | None) -> str:
+        return self.you if handle is None else user_id_for(handle)
 
     def current_question(self) -> str | None:
         assert self.shell.engine is not None

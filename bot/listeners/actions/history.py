@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from slack_bolt import Ack, BoltContext, Respond
-
-from bot.deps import deps_of
-from bot.listeners.edge import ephemeral, later, target, where_of
+from bot.listeners.edge import record_button
 from bot.usecases import history
 
-
-def handle_page(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
-) -> None:
-    ack()
-    deps, where, team_id = deps_of(context), where_of(context, body), target(action)
-    value = str(action.get("value") or "")
-    later(
-        context,
-        lambda: history.turn(deps, where, team_id, value),
-        ephemeral(respond),
-        what="a page of a team's history",
-    )
+handle_page = record_button(
+    lambda deps, _client, where, team_id, action: history.turn(
+        deps, where, team_id, str(action.get("value") or "")
+    ),
+    what="a page of a team's history",
+)

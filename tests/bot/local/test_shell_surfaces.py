@@ -150,6 +150,9 @@ def test_the_demo_starts_with_its_teams(tmp_path) -> None:
         assert f"*{team}* · Level {level} · {channel}" in teams
     # The history holds the level changes the demo played in, and the change of criteria.
     assert "Level 1 → Level 2" in history and "placed at Level 1" in history
+    assert "Owners: @priya and @you" in teams or "Owners: @priya, @you" in teams
+    # The person at the keyboard co-owns Payments: its Update buttons are on their Home.
+    assert "Update" in home.split("Payments", 1)[1]
     assert not (tmp_path / "mine.db").exists()  # the demo never touches your database
 
 
