@@ -21,6 +21,7 @@ from typing import Any
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
 from storage.db import session_scope
@@ -75,6 +76,48 @@ class Due:
         self.progress = dict(progress)
         with session_scope(self.deps.engine) as session:
             save_progress(session=session, claim_id=self.claim_id, progress=self.progress)
+
+
+POSTING = "posting"  # progress mark: a post went to Slack, its answer not yet written down
+
+
+def post_once(
+    due: Due, *, channel: str, key: str, event_type: str, text: str, blocks: list[dict[str, Any]]
+) -> str:
+    """Post a message for this claim once, even when a crash falls between Slack taking
+    the post and the checkpoint of its ts: the mark ``posting: key`` is checkpointed
+    first and the post carries Slack message metadata naming ``key``, so an attempt that
+    finds the mark of an earlier one looks for that message in the channel's recent
+    history before posting again. The message's ts."""
+    if due.progress.get(POSTING) == key:
+        found = _posted_before(due.client, channel, event_type, key)
+        if found:
+            return found
+    due.checkpoint({**due.progress, POSTING: key})
+    posted = due.client.chat_postMessage(
+        channel=channel,
+        text=text,
+        blocks=blocks,
+        metadata={"event_type": event_type, "event_payload": {"key": key}},
+    )
+    return str(posted.get("ts") or "")
+
+
+def _posted_before(client: WebClient, channel: str, event_type: str, key: str) -> str:
+    """The ts of the bot's recent message in ``channel`` carrying ``key``, or ""."""
+    try:
+        page = client.conversations_history(channel=channel, limit=20, include_all_metadata=True)
+    except SlackApiError as exc:  # can't tell: posting again beats never posting
+        logger.warning("could not look for an earlier post in %s: %s", channel, exc)
+        return ""
+    for message in page.get("messages") or []:
+        meta = message.get("metadata") or {}
+        if (
+            meta.get("event_type") == event_type
+            and (meta.get("event_payload") or {}).get("key") == key
+        ):
+            return str(message.get("ts") or "")
+    return ""
 
 
 @dataclass(frozen=True)

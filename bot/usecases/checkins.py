@@ -51,7 +51,7 @@ from bot.blocks.criteria import who as who_of
 from bot.blocks.text import escape_mrkdwn
 from bot.deps import Deps
 from bot.scheduling.reminder_times import day_at, local_phrase, local_today
-from bot.scheduling.scheduler import Due, Kind, Outcome, Sender, register_kind
+from bot.scheduling.scheduler import Due, Kind, Outcome, Sender, post_once, register_kind
 from bot.scheduling.times import ScheduleError, next_weekly, parse_time, parse_weekday, week_period
 from bot.scheduling.times import zone as zone_of
 from bot.slack import people
@@ -59,7 +59,7 @@ from bot.slack.answer import Answer
 from bot.slack.errors import UserFacingError
 from bot.slack.ids import COMMAND, BlockId
 from bot.slack.metadata import CalibrationMeta
-from bot.usecases import levels
+from bot.usecases import home, levels
 from bot.usecases.context import Where, workspace_id_for
 from bot.usecases.permissions import may_change_team, owners_of
 from bot.usecases.teams import resolve_team
@@ -119,6 +119,7 @@ logger = logging.getLogger("maturity_bot.checkins")
 
 KIND = ScheduleKind.CHECKIN
 FOLLOWUP = ScheduleKind.CHECKIN_FOLLOWUP
+CHECKIN_EVENT = "maturity_checkin"  # Slack message metadata on a check-in DM (found after a crash)
 WINDOW = timedelta(hours=24)  # the response window, then the reminder's
 MAX_LATENESS = timedelta(hours=6)  # after downtime: one catch-up within 6 h, older skipped
 FOLLOWUP_LATENESS = timedelta(days=30)  # a late follow-up (an outage) still closes it
@@ -439,12 +440,14 @@ def send_checkin(due: Due) -> Outcome:
     dm = str(due.progress.get("dm") or "")
     if not ts:  # a retry after a crash that had posted already does not post again
         dm = str(due.client.conversations_open(users=user)["channel"]["id"])
-        posted = due.client.chat_postMessage(
+        ts = post_once(
+            due,
             channel=dm,
+            key=f"checkin:{prepared.checkin_id}",
+            event_type=CHECKIN_EVENT,
             text=checkin_text(prepared.view),
             blocks=[b.to_dict() for b in checkin_blocks(prepared.view)],
         )
-        ts = str(posted.get("ts") or "")
         due.checkpoint({"ts": ts, "dm": dm})
     with session_scope(due.deps.engine) as session:
         row = get_checkin(session=session, workspace_id=ws, checkin_id=prepared.checkin_id)
@@ -699,6 +702,7 @@ def answer(
         _update_message(client, recorded.dm, recorded.ts, recorded.view)
     if recorded.split is not None:
         _tell_split(deps, client, where, recorded.split)
+    home.refresh(deps, client, where, [team.id or 0])  # the board moved: their Homes follow
     return None
 
 

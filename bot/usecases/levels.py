@@ -25,7 +25,7 @@ from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot.blocks.criteria import level_change_blocks, level_change_text
-from bot.scheduling.scheduler import Due, Kind, Outcome, register_kind
+from bot.scheduling.scheduler import Due, Kind, Outcome, post_once, register_kind
 from conversations.board import LevelMove, level_story
 from conversations.scoring import level_of
 from storage.criteria import (
@@ -48,6 +48,7 @@ logger = logging.getLogger("maturity_bot.levels")
 
 KIND = ScheduleKind.LEVEL_CHANGE  # the schedules that announce a level change
 BATCH = timedelta(minutes=1)  # changes within a minute of the first go out together
+LEVEL_EVENT = "maturity_level_change"  # Slack message metadata on the announcement
 MAX_LATENESS = timedelta(days=2)  # a change announced late (an outage) is still news
 FIRST_PLACEMENT = "first placed at level 0"  # no news: settled at once
 # Slack's answers that no retry will change: the change is settled unposted.
@@ -198,19 +199,21 @@ def send_announcement(due: Due) -> Outcome:
     ts = str(due.progress.get("ts") or "")
     if not ts:  # a retry after a crash that had posted already does not post again
         try:
-            posted = due.client.chat_postMessage(
+            ts = post_once(
+                due,
                 channel=channel,
                 text=level_change_text(team_name, story),
                 blocks=[b.to_dict() for b in level_change_blocks(team_name, story)],
             )
         except SlackApiError as exc:
+                key=f"level:{schedule.id}",
+                event_type=LEVEL_EVENT,
             error = str(exc.response.get("error") or "")
             if error not in UNPOSTABLE:
                 raise  # tried again shortly, a few times (the scheduler's one-off retry)
             with session_scope(due.deps.engine) as session:
                 mark_announced(session=session, change_ids=ids, outcome=error)
             return Outcome(ClaimOutcome.SKIPPED, f"Slack said {error}")
-        ts = str(posted.get("ts") or "")
         due.checkpoint({"ts": ts})
     with session_scope(due.deps.engine) as session:
         mark_announced(session=session, change_ids=ids, outcome="posted", message_ts=ts)

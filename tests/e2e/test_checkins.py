@@ -11,6 +11,7 @@ once with two senders and one catch-up after downtime; the CLI.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -29,6 +30,7 @@ from storage.migrate import upgrade
 from storage.models import (
     CheckIn,
     CheckInStatus,
+    Claim,
     CriterionEvent,
     CriterionStatus,
     Schedule,
@@ -195,9 +197,15 @@ def test_each_owner_gets_one_dm_at_their_due_minute_and_clicks_move_the_board(ha
 
     alice = harness.user(ALICE, channel_id=harness.standin.dm_channel_id(ALICE))
     set_clock(ALICE_DUE + timedelta(minutes=5))
+    before = len(harness.standin.calls_to("views.publish"))
     assert alice.click("scripted.ops_80pct", "90").status == 200
     assert alice.click("scripted.newcomers_use_scripts", "yes").status == 200
     assert alice.click("scripted.in_version_control", "yes").status == 200
+    # The App Home follows, for the people of the team (the one who answered, the owners).
+    homes = [c for c in harness.standin.calls_to("views.publish")[before:] if c.ok]
+    assert {c.params["user_id"] for c in homes} == {ALICE, BOB}
+    mine = [c.params["view"] for c in homes if c.params["user_id"] == ALICE][-1]
+    assert "Level 1" in str(mine["blocks"])
     with session_scope(harness.engine) as s:
         board = s.exec(select(CriterionStatus).where(CriterionStatus.team_id == team_id)).all()
         events = s.exec(select(CriterionEvent).where(CriterionEvent.team_id == team_id)).all()
@@ -404,11 +412,11 @@ def test_owners_who_disagree_are_named_once_and_an_owner_settles_it(harness) -> 
     )
     mallory.click_button(post, {**button, "block_id": BlockId.CALIBRATION_ACTIONS})
     assert "Only" in harness.standin.ephemerals()[-1]["text"]
-    assert harness.standin.views("U0MALLORY") == []
+    assert [v for v in harness.standin.views("U0MALLORY") if v.get("type") == "modal"] == []
 
     # An owner settles it, and says why: recorded, the board and the level follow.
     assert bob.click(BlockId.CALIBRATION_ACTIONS, "not_met", channel=CHANNEL).status == 200
-    [form] = harness.standin.views(BOB)
+    [form] = [v for v in harness.standin.views(BOB) if v.get("type") == "modal"]
     nothing = bob.submit(form, {BlockId.CALIBRATION_WHY: {"value": {"value": "  "}}})
     assert BlockId.CALIBRATION_WHY in nothing.body  # asked again for why
     why = "the billing service's scripts are still on a laptop"
@@ -679,6 +687,49 @@ def test_cli_send_now_twice_asks_each_owner_once(tmp_path: Path, standin) -> Non
         timeout=60,
     )
     assert due.returncode == 0 and "0 check-in item(s) handled" in due.stdout
+
+
+def test_kill_9_after_slack_took_the_dm_asks_once(tmp_path: Path, standin) -> None:
+    """A real `checkin send` killed -9 while Slack has posted the DM but not answered yet
+    (so the ts was never written down): the next send finds that DM by its metadata
+    instead of asking again."""
+    url = f"sqlite:///{tmp_path / 'kill.db'}"
+    upgrade(url)
+    people(standin)
+    engine = make_engine(url)
+    _seed(engine, due=utcnow() + timedelta(days=3))
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("SLACK_")},
+        "SLACK_BOT_TOKEN": "xoxb-standin",
+        "SLACK_API_URL": standin.api_url,
+        "DATABASE_URL": url,
+    }
+    cmd = [sys.executable, "-m", "bot.cli", "checkin", "send", "--now", "--channel", CHANNEL]
+    standin.inject("chat.postMessage", hold=60)  # posted; the answer held back
+    first = subprocess.Popen(
+        cmd, env=env, cwd=tmp_path, start_new_session=True, stdout=subprocess.DEVNULL
+    )
+    try:
+        standin.wait_for("chat.postMessage", timeout=60)
+    finally:
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait(timeout=30)
+    standin.clear_faults()
+    assert len(checkin_messages(standin, ALICE)) == 1
+    with session_scope(engine) as s:  # the dead holder's lease runs out
+        for held in s.exec(select(Claim)):
+            held.lease_until = utcnow() - timedelta(seconds=1)
+            s.add(held)
+    engine.dispose()
+    again = subprocess.run(cmd, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert again.returncode == 0, again.stderr
+    posted = checkin_messages(standin, ALICE)
+    assert len(posted) == 1  # asked once
+    engine = make_engine(url)
+    with session_scope(engine) as s:
+        row = s.exec(select(CheckIn)).one()
+        assert row.message_ts == posted[0]["ts"]  # and the answers land on that DM
+    engine.dispose()
 
 
 def test_members_the_owners_add_are_asked_too_and_their_answers_count(harness) -> None:

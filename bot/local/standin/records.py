@@ -63,6 +63,7 @@ class Fault:
     retry_after: int = 1
     delay: float | None = None
     disconnect: bool = False
+    hold: float | None = None  # do the call, then keep its answer back this long
     remaining: int | None = 1
     hits: int = field(default=0)
 

@@ -407,6 +407,7 @@ class SlackStandIn:
         retry_after: int = 1,
         delay: float | None = None,
         disconnect: bool = False,
+        hold: float | None = None,
         times: int | None = 1,
     ) -> Fault:
         """Make the next ``times`` calls to ``method`` ("*" = any) fail; ``None`` = forever.
@@ -416,9 +417,11 @@ class SlackStandIn:
         - ``error="channel_not_found"``: HTTP 200 ``{"ok": false, "error": ...}``
         - ``delay=2.0``: sleep, then answer normally (or with the status/error also given)
         - ``disconnect=True``: close the connection without answering
+        - ``hold=30.0``: do the call (a message IS posted), then keep the answer back that
+          long — a sender killed meanwhile never learns it was posted
         Faults are consumed in the order injected. Faulted calls are recorded too.
         """
-        if status is None and error is None and delay is None and not disconnect:
+        if status is None and error is None and delay is None and not disconnect and not hold:
             status = 429
         fault = Fault(
             method=method,
@@ -427,6 +430,7 @@ class SlackStandIn:
             retry_after=retry_after,
             delay=delay,
             disconnect=disconnect,
+            hold=hold,
             remaining=times,
         )
         with self._cond:
@@ -723,6 +727,8 @@ class SlackStandIn:
                 path=path,
             )
         )
+        if fault is not None and fault.hold:
+            self._stopping.wait(fault.hold)
         return reply
 
     @staticmethod
@@ -777,6 +783,8 @@ class SlackStandIn:
                 path=path,
             )
         )
+        if fault is not None and fault.hold:
+            self._stopping.wait(fault.hold)
         return reply
 
     def _upload(self, file_id: str, headers: dict[str, str], body: bytes, path: str) -> _Reply:
@@ -812,4 +820,6 @@ class SlackStandIn:
                 path=path,
             )
         )
+        if fault is not None and fault.hold:
+            self._stopping.wait(fault.hold)
         return reply
