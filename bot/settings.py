@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     # process), and the days of events that measure the criteria.
     hook_rate_per_minute: int = Field(default=600, ge=1, le=1_000_000)
     evidence_window_days: int = Field(default=14, ge=1, le=365)
+    # Nudges (issue 14): days the same nudge (same fingerprint) is not raised again.
+    nudge_cooldown_days: int = Field(default=14, ge=1, le=365)
     # GitHub Actions evidence: the REST API's base URL (GitHub Enterprise, or a stand-in in
     # tests) and the token that reads workflow runs for teams that gave none of their own.
     github_api_url: str = DEFAULT_GITHUB_API_URL

@@ -21,25 +21,42 @@ Rules over an assessment (:func:`assessment_nudges`):
 
 Rules over runbook operations: ``broken_process`` (:func:`broken_process_nudge`) and the
 runbook flavour of ``over_automation`` (:func:`over_automation_runbook_nudge`).
+
+Rules over a team's whole state, on every change (:func:`team_nudges`, issue 14): the
+above over the board, the latest facts and the target, plus ``broken_process`` over the
+runbook, ``approaching_threshold`` (one step short of a when-to-advance bar: a fourth
+environment is when infrastructure as code starts paying off) and ``stale_evidence`` (a
+criterion the level rests on not confirmed for 90 days). Each nudge has a fingerprint of
+exactly what triggered it. The two new ids are named by issue 14; DESIGN.md's model
+section lists the other five.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from conversations.explain import fact_phrase, scale_verdict
 from conversations.model import (
     ADVANCE_RULES,
     BLAMELESS_REVIEWS,
+    CRITERIA,
     DEPLOYS_PER_DAY,
+    ENGINEERS,
+    ENVIRONMENTS,
     MAX_LEVEL,
     NEEDS_24X7,
     SERVERS,
+    SERVICES,
     STRICT_SLA,
+    TARGET_LEVEL,
     TRUSTS_AUTOMATION,
+    Comparison,
+    Condition,
+    Criterion,
+    CriterionKind,
     criterion,
     level_name,
     step_into,
@@ -48,14 +65,18 @@ from conversations.scoring import (
     Status,
     condition_holds,
     criterion_met,
+    criterion_status,
     fact_status,
+    level_of,
     met_above_level,
+    number_of,
+    pays_off,
     score,
     target_fits,
     target_level,
     with_implied,
 )
-from conversations.text import format_number, join_and
+from conversations.text import format_number, join_and, plural
 
 Answers = Mapping[str, str]
 
@@ -66,6 +87,9 @@ class NudgeId(StrEnum):
     BROKEN_PROCESS = "broken_process"
     CULTURAL_READINESS = "cultural_readiness"
     READY_TO_ADVANCE = "ready_to_advance"
+    # Issue 14 (ids named by the issue; DESIGN.md's model section lists the five above).
+    APPROACHING_THRESHOLD = "approaching_threshold"
+    STALE_EVIDENCE = "stale_evidence"
 
 
 COOLDOWNS: dict[NudgeId, timedelta] = {
@@ -74,6 +98,8 @@ COOLDOWNS: dict[NudgeId, timedelta] = {
     NudgeId.BROKEN_PROCESS: timedelta(days=7),
     NudgeId.CULTURAL_READINESS: timedelta(days=7),
     NudgeId.READY_TO_ADVANCE: timedelta(days=14),
+    NudgeId.APPROACHING_THRESHOLD: timedelta(days=14),
+    NudgeId.STALE_EVIDENCE: timedelta(days=14),
 }
 
 
@@ -84,6 +110,14 @@ class Nudge:
     seen: str  # what we noticed
     why: str  # why it matters
     action: str  # one concrete next action
+    # Issue 14: exactly what triggered it (same trigger, same fingerprint: never repeated
+    # within its cooldown); the step it is about, if one; what the bot can help with
+    # (a ``Help`` value: a button beside the action).
+    fingerprint: str = ""
+    step: int | None = None
+    help: str = ""
+    # Whom it is for, when not the whole team: a runbook operation's owner.
+    owner: str = ""
 
     @property
     def block_id(self) -> str:
@@ -323,3 +357,299 @@ def over_automation_runbook_nudge(
         "Keep it as a clear checklist in the runbook and spend the scripting time on your "
         "highest-toil operation instead.",
     )
+
+
+# --- a team's state, on every change (issue 14) -----------------------------------------
+#
+# ``team_nudges(state)`` is what the bot checks after every change to a team (a criterion
+# from any source, a finished check-in, the target, the runbook) and weekly. Each nudge
+# carries a fingerprint of exactly what triggered it, so delivery can batch what is new
+# and never repeat a fingerprint within its cooldown. At most one nudge per rule id: a
+# message holds each ``nudge.<rule id>`` block once.
+
+STALE_AFTER = timedelta(days=90)  # a met criterion not confirmed for this long is stale
+
+
+class NudgeAnswer(StrEnum):
+    """What a team answered on a nudge in its channel."""
+
+    GOT_IT = "got_it"
+    NOT_RELEVANT = "not_relevant"  # quiet for 90 days, maybe with a reason
+    SNOOZED = "snoozed"  # remind me later: quiet for 7 days
+
+
+class Help(StrEnum):
+    """What the bot can do next to a nudge's action (a button)."""
+
+    NONE = ""
+    TARGET = "target"  # set (or lower) the target: the board shows it; a check-in asks it
+    RUNBOOK = "runbook"  # open the team's runbook
+    REVIEW = "review"  # review the board (confirm what the level rests on)
+    CHECKIN = "checkin"  # start a check-in
+
+
+@dataclass(frozen=True, slots=True)
+class OperationState:
+    """What the rules read of one runbook operation."""
+
+    id: int
+    title: str
+    scripted: bool = False
+    broken_fails: bool = False
+    broken_differs: bool = False
+    kept_manual: bool = False
+    owner: str = ""
+
+
+@dataclass(frozen=True)
+class TeamState:
+    """Everything the rules read about one team, at one moment.
+
+    ``statuses``/``values``/``confirmed_at``: its criteria board (status, the number
+    recorded, when the criterion was last recorded); ``facts``: the latest known context,
+    culture and prerequisite answers (ids of the model); ``target``: the level it aims
+    for; ``operations``: its runbook; ``now``: when the rules look.
+    """
+
+    now: datetime
+    statuses: Mapping[str, Status | str] = field(default_factory=dict)
+    values: Mapping[str, float | None] = field(default_factory=dict)
+    confirmed_at: Mapping[str, datetime] = field(default_factory=dict)
+    facts: Mapping[str, str] = field(default_factory=dict)
+    target: int | None = None
+    operations: tuple[OperationState, ...] = ()
+
+    @property
+    def level(self) -> int:
+        return level_of(self.statuses)
+
+
+def _board_answer(c: Criterion, status: Status, value: float | None) -> str | None:
+    """A board entry in the answers' vocabulary, so the assessment's rules read it too."""
+    if c.kind is CriterionKind.YES_NO:
+        return {
+            Status.MET: "yes",
+            Status.PARTLY: "partly",
+            Status.NOT_MET: "no",
+            Status.BLOCKED: "no",
+        }.get(status)
+    if value is not None:
+        raw = format_number(value).replace(",", "")
+        if criterion_status(c, raw) is status:
+            return raw
+    threshold = c.threshold or 0
+    numbers: dict[Status, float]
+    if c.kind is CriterionKind.PERCENT:
+        numbers = {Status.MET: 100, Status.PARTLY: 50, Status.NOT_MET: 0, Status.BLOCKED: 0}
+    else:  # minutes, met strictly below the threshold
+        low, high = max(threshold / 2, 0.5), threshold * 10
+        numbers = {Status.MET: low, Status.PARTLY: high, Status.NOT_MET: high, Status.BLOCKED: high}
+    number = numbers.get(status)
+    return None if number is None else format_number(number).replace(",", "")
+
+
+def state_answers(state: TeamState) -> dict[str, str]:
+    """The team's state as one answers mapping: facts, the board, the target."""
+    answers = {k: v for k, v in state.facts.items() if v and v != "skip"}
+    for c in CRITERIA:
+        raw = _board_answer(c, status_of(state.statuses.get(c.id)), state.values.get(c.id))
+        if raw is not None:
+            answers[c.id] = raw
+        else:
+            answers.pop(c.id, None)
+    answers.pop(TARGET_LEVEL, None)
+    if state.target is not None:
+        answers[TARGET_LEVEL] = str(state.target)
+    return with_implied(answers)
+
+
+def status_of(raw: Status | str | None) -> Status:
+    try:
+        return Status(str(raw or ""))
+    except ValueError:
+        return Status.UNKNOWN
+
+
+# Facts counted in whole units: "one more" is one unit; others (deploys a day, servers)
+# are near their bar within a tenth of it.
+_UNIT_FACTS = frozenset({ENGINEERS, ENVIRONMENTS, SERVICES})
+_NEAR_SHARE = 0.1
+_FACT_NOUNS: dict[str, tuple[str, str]] = {
+    ENGINEERS: ("engineer", "engineers"),
+    ENVIRONMENTS: ("environment", "environments"),
+    SERVICES: ("service", "services"),
+    DEPLOYS_PER_DAY: ("deploy a day", "deploys a day"),
+    SERVERS: ("server", "servers"),
+}
+_ORDINALS = {2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth", 7: "seventh"}
+
+
+def _crossing(cond: Condition) -> float | None:
+    """The least whole number that passes a numeric condition."""
+    if cond.value is None:
+        return None
+    if cond.comparison is Comparison.MORE_THAN:
+        return float(int(cond.value) + 1)
+    if cond.comparison is Comparison.AT_LEAST:
+        return float(cond.value)
+    return None
+
+
+def _near(cond: Condition, answers: Answers) -> tuple[float, float] | None:
+    """(the team's number, the number that passes) when the team is one step short."""
+    bar = _crossing(cond)
+    number = number_of(cond.fact_id, answers)
+    if bar is None or number is None or number >= bar:
+        return None
+    gap = 1.0 if cond.fact_id in _UNIT_FACTS else max(1.0, bar * _NEAR_SHARE)
+    return (number, bar) if bar - number <= gap else None
+
+
+def _approaching_threshold(level: int, answers: Answers) -> Nudge | None:
+    into = level + 1
+    rule = ADVANCE_RULES.get(into)
+    if rule is None or pays_off(into, answers) is True:
+        return None
+    near = [
+        (cond, hit) for clause in rule.clauses for cond in clause if (hit := _near(cond, answers))
+    ]
+    if not near:
+        return None
+    cond, (number, bar) = near[0]
+    one, many = _FACT_NOUNS.get(cond.fact_id, ("", ""))
+    if cond.fact_id in _UNIT_FACTS and bar == number + 1 and int(bar) in _ORDINALS:
+        coming = f"A {_ORDINALS[int(bar)]} {one}"
+    else:
+        coming = f"{format_number(bar)} {many}"
+    name = _lower_first(level_name(into))
+    return Nudge(
+        NudgeId.APPROACHING_THRESHOLD,
+        f"Nearly time for level {into}",
+        f"You're at {format_number(number)} {many if number != 1 else one}. {coming} is "
+        f"the point where {name} starts paying off (the bar is {rule.text}).",
+        "The step into the next level takes "
+        f"{step_into(into).typical_duration}. Teams that start once they're past the bar "
+        "spend those months with the pain the step removes.",
+        f"Plan the first move now, so it's under way when you get there: "
+        f"{step_into(into).first_move}.",
+        fingerprint=f"{NudgeId.APPROACHING_THRESHOLD.value}:into{into}:{cond.fact_id}>={format_number(bar)}",
+        step=into,
+        help=Help.TARGET,
+    )
+
+
+def _stale_evidence(state: TeamState, level: int) -> Nudge | None:
+    if level < 1:
+        return None
+    cutoff = state.now - STALE_AFTER
+    stale = [
+        c
+        for c in CRITERIA
+        if c.step <= level
+        and status_of(state.statuses.get(c.id)) is Status.MET
+        and (at := state.confirmed_at.get(c.id)) is not None
+        and at < cutoff
+    ]
+    if not stale:
+        return None
+    oldest = min(state.confirmed_at[c.id] for c in stale)
+    days = (state.now - oldest).days
+    labels = [_lower_first(c.label) for c in stale[:3]]
+    more = f" and {len(stale) - 3} more" if len(stale) > 3 else ""
+    return Nudge(
+        NudgeId.STALE_EVIDENCE,
+        "Is this still true?",
+        f"Level {level} rests on {join_and(labels)}{more}, and nobody has confirmed "
+        f"{'it' if len(stale) == 1 else 'them'} for {days} days.",
+        "A level is only as good as the evidence under it. Practices drift: a manual "
+        "change slips in, a pipeline gets bypassed, and the board says more than is true.",
+        "Go through those criteria on the board and confirm each one (or move it), "
+        "with a link to the evidence where you have one.",
+        fingerprint=f"{NudgeId.STALE_EVIDENCE.value}:" + ",".join(sorted(c.id for c in stale)),
+        step=max(c.step for c in stale),
+        help=Help.REVIEW,
+    )
+
+
+def _broken_operations(state: TeamState) -> Nudge | None:
+    broken = [
+        op
+        for op in state.operations
+        if (op.broken_fails or op.broken_differs) and not op.scripted and not op.kept_manual
+    ]
+    if not broken:
+        return None
+    first = broken[0]
+    nudge = broken_process_nudge(
+        first.title, fails=first.broken_fails, differs=first.broken_differs
+    )
+    seen = nudge.seen
+    if len(broken) > 1:
+        others = plural(len(broken) - 1, "other operation")
+        seen += f" So {'does' if len(broken) == 2 else 'do'} {others} in your runbook."
+    return replace(
+        nudge,
+        seen=seen,
+        fingerprint=f"{NudgeId.BROKEN_PROCESS.value}:ops"
+        + ",".join(str(op.id) for op in sorted(broken, key=lambda o: o.id)),
+        help=Help.RUNBOOK,
+        owner=first.owner,  # the person who runs it hears it (by DM), when it has one
+    )
+
+
+def team_nudges(state: TeamState) -> list[Nudge]:
+    """Every nudge ``state`` calls for, most pressing first, at most one per rule, each
+    with its fingerprint. Pure: the same state gives the same nudges."""
+    answers = state_answers(state)
+    level = state.level
+    target = state.target
+    skip = _skip_level(level, target, answers)
+    over = _over_automation(level, target, answers)
+    culture = _cultural_readiness(level, target, answers)
+    ready = None if skip or over else _ready_to_advance(level, answers)
+    approaching = None if ready else _approaching_threshold(level, answers)
+    out: list[Nudge] = []
+    if skip is not None:
+        above = sorted(met_above_level(answers, level))
+        far = f":target{target}" if target is not None and target >= level + 2 else ""
+        out.append(
+            replace(
+                skip,
+                fingerprint=f"{skip.id.value}:level{level}:" + ",".join(above) + far,
+                step=level + 1,
+                help=Help.REVIEW,
+            )
+        )
+    if over is not None:
+        out.append(
+            replace(
+                over, fingerprint=f"{over.id.value}:target{target}", step=target, help=Help.TARGET
+            )
+        )
+    if culture is not None:
+        gaps = ",".join(
+            f"{fid}={fact_status(fid, answers).value}"
+            for fid in (BLAMELESS_REVIEWS, TRUSTS_AUTOMATION)
+        )
+        heading = target if target is not None and target >= 3 and target > level else level + 1
+        out.append(
+            replace(
+                culture, fingerprint=f"{culture.id.value}:heading{heading}:{gaps}", step=heading
+            )
+        )
+    if (broken := _broken_operations(state)) is not None:
+        out.append(broken)
+    if ready is not None:
+        out.append(
+            replace(
+                ready,
+                fingerprint=f"{ready.id.value}:into{level + 1}",
+                step=level + 1,
+                help=Help.TARGET,
+            )
+        )
+    if approaching is not None:
+        out.append(approaching)
+    if (stale := _stale_evidence(state, level)) is not None:
+        out.append(stale)
+    return out

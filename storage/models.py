@@ -169,6 +169,7 @@ class NudgeRecord(SQLModel, table=True):
     __table_args__ = (
         Index("ix_nudge_team_rule", "team_id", "rule_id", "created_at"),
         Index("ix_nudge_team_time", "workspace_id", "team_id", "created_at"),
+        Index("ix_nudge_fingerprint", "team_id", "fingerprint", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -180,6 +181,15 @@ class NudgeRecord(SQLModel, table=True):
     created_at: datetime = _ts()
     dismissed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     dismissed_by: str = Field(default="", max_length=32)
+    # Issue 14: what exactly triggered it (same fingerprint: not repeated within its
+    # cooldown); what the team answered (``got_it``, ``not_relevant``, ``snoozed``), their
+    # reason, and until when it stays quiet; where it was posted (the team's channel).
+    fingerprint: str = Field(default="", max_length=255)
+    outcome: str = Field(default="", max_length=16)
+    reason: str = Field(default="", max_length=500)
+    quiet_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    channel_id: str = Field(default="", max_length=32)
+    message_ts: str = Field(default="", max_length=32)
 
 
 class ScheduleKind(StrEnum):
@@ -192,6 +202,8 @@ class ScheduleKind(StrEnum):
     CHECKIN_FOLLOWUP = "checkin_followup"
     # Issue 15: poll a team's GitHub Actions workflow runs (recurring, every few minutes).
     EVIDENCE_POLL = "evidence_poll"
+    # Issue 14: one team's nudge message of one day (one-off).
+    NUDGES = "nudges"
 
 
 class Schedule(SQLModel, table=True):

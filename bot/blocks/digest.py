@@ -34,6 +34,8 @@ NUDGE_LABELS = {
     "broken_process": "automating a broken process",
     "cultural_readiness": "culture not ready for the next step",
     "ready_to_advance": "ready to advance",
+    "approaching_threshold": "nearly at the size for the next level",
+    "stale_evidence": "evidence not confirmed for 90 days",
 }
 
 

@@ -76,6 +76,15 @@ NUDGE_WORDS: dict[str, tuple[str, str]] = {
         "Ready to advance",
         "The current step is done and the team's scale makes the next one pay off.",
     ),
+    "approaching_threshold": (
+        "Nearly time for the next level",
+        "The team is one step short of the size where the next level starts paying off: "
+        "plan its first move now.",
+    ),
+    "stale_evidence": (
+        "Evidence gone stale",
+        "A criterion the level rests on has not been confirmed for 90 days: check it still holds.",
+    ),
 }
 
 

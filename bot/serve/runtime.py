@@ -12,7 +12,16 @@ from bot.settings import Settings
 from bot.slack.client import build_client
 from bot.slack.limits import WorkspaceGate
 from bot.slack.oauth import installation_store
-from bot.usecases import assessment, checkins, digest, evidence, github_poll, installs, levels
+from bot.usecases import (
+    assessment,
+    checkins,
+    digest,
+    evidence,
+    github_poll,
+    installs,
+    levels,
+    nudge_delivery,
+)
 from bot.usecases.runbook import reminders as runbook_reminders
 from storage.db import session_scope
 from storage.models import Workspace
@@ -24,6 +33,7 @@ def build_sender(settings: Settings, engine: Engine) -> Sender:
     levels.register_kinds()  # level changes, announced once (issue 12)
     checkins.register_kinds()  # weekly check-ins and their follow-ups (issue 13)
     github_poll.register_kinds()  # GitHub Actions runs polled as deploy evidence (issue 15)
+    nudge_delivery.register_kinds()  # nudges on every change, one message a day (issue 14)
     gates: dict[int, WorkspaceGate] = {}
     clients: dict[int, WebClient] = {}
 
@@ -64,4 +74,6 @@ def housekeeping(sender: Sender) -> None:
 
 def start_background(settings: Settings, engine: Engine) -> BackgroundScheduler:
     sender = build_sender(settings, engine)
-    return start_scheduler(sender.deps, sender, housekeeping=lambda: housekeeping(sender))
+    scheduler = start_scheduler(sender.deps, sender, housekeeping=lambda: housekeeping(sender))
+    nudge_delivery.add_weekly_job(scheduler, sender.deps)  # every team, weekly (issue 14)
+    return scheduler

@@ -72,6 +72,11 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         f"{COMMAND} runbook import <URL> [team name]",
         "import the steps of a runbook from a raw Markdown or text file (preview first)",
     ),
+    Subcommand(
+        "nudges",
+        f"{COMMAND} nudges [team name]",
+        "the team's active nudges: mistakes in sight, and when the next level pays off",
+    ),
     Subcommand("teams", f"{COMMAND} teams", "every team here: level, channel, owners, last change"),
     Subcommand("team", f"{COMMAND} team [team name]", "one team: its settings, export, delete"),
     Subcommand(

@@ -65,6 +65,10 @@ class ActionId(StrEnum):
     CHECKIN_RUNBOOK = "checkin.runbook"
     # Settling a disagreement (``checkin.settle:<calibration id>``, value: the status).
     CHECKIN_SETTLE = "checkin.settle"
+    # Issue 14: the answers to a nudge in the team's channel (``:<nudge record id>``).
+    NUDGE_GOT_IT = "nudge.got_it"
+    NUDGE_NOT_RELEVANT = "nudge.not_relevant"
+    NUDGE_SNOOZE = "nudge.snooze"
 
 
 class BlockId(StrEnum):
@@ -138,6 +142,14 @@ class BlockId(StrEnum):
     TEAM_SETTINGS = "team.settings"
     TEAM_CARD_ACTIONS = "team.card_actions"
     TEAM_DELETE_QUESTION = "team.delete"
+    # Issue 14: the daily nudge message's header, each nudge's buttons (suffixed with the
+    # record id; the nudge itself is ``nudge.<rule id>``), what was answered in its place,
+    # the list of ``/maturity nudges``, and the reason field of *Not relevant for us*.
+    NUDGES_HEADER = "nudges.header"
+    NUDGE_ACTIONS_PREFIX = "nudge_actions."
+    NUDGE_ANSWERED_PREFIX = "nudge_answered."
+    NUDGES_NONE = "nudges.none"
+    NUDGE_REASON = "nudge_reason"
     TEAM_DELETE_ACTIONS = "team.delete_actions"
     # Exports (the format question's buttons are suffixed ``.csv`` / ``.json``) and
     # deleting the workspace's data.
@@ -182,3 +194,4 @@ class CallbackId(StrEnum):
     RUNBOOK_NOTICE = "runbook.notice"
     CRITERION_UPDATE = "criterion.update"
     CHECKIN_SETTLE = "checkin.settle"  # settling a disagreement: why (issue 13)
+    NUDGE_REASON = "nudge.reason"  # why a nudge is not relevant (issue 14)

@@ -55,7 +55,7 @@ from bot.deps import Deps
 from bot.slack.answer import Answer
 from bot.slack.errors import UserFacingError
 from bot.slack.ids import COMMAND
-from bot.usecases import home, levels
+from bot.usecases import home, levels, nudge_delivery
 from bot.usecases.context import Where, workspace_id_for
 from bot.usecases.teams import resolve_team
 from conversations.assessment import (
@@ -530,6 +530,8 @@ def _finish(
         team.target_level = int(target)
     team.updated_at = utcnow()
     session.add(team)
+    # The new target and context facts are a change too: the team's channel nudges (issue 14).
+    nudge_delivery.nudge_soon(session, ws, team)
     shown: list[tuple[Nudge, int | None]] = []
     for nudge in _not_dismissed(session, ws, team.id, result.nudges):
         row = record_nudge(

@@ -26,6 +26,7 @@ from sqlmodel import Session
 
 from bot.blocks.criteria import level_change_blocks, level_change_text
 from bot.scheduling.scheduler import Due, Kind, Outcome, post_once, register_kind
+from bot.usecases import nudge_delivery
 from conversations.board import LevelMove, level_story
 from conversations.scoring import level_of
 from storage.criteria import (
@@ -47,8 +48,8 @@ from storage.types import utcnow
 logger = logging.getLogger("maturity_bot.levels")
 
 KIND = ScheduleKind.LEVEL_CHANGE  # the schedules that announce a level change
-BATCH = timedelta(minutes=1)  # changes within a minute of the first go out together
 LEVEL_EVENT = "maturity_level_change"  # Slack message metadata on the announcement
+BATCH = timedelta(minutes=1)  # changes within a minute of the first go out together
 MAX_LATENESS = timedelta(days=2)  # a change announced late (an outage) is still news
 FIRST_PLACEMENT = "first placed at level 0"  # no news: settled at once
 # Slack's answers that no retry will change: the change is settled unposted.
@@ -76,6 +77,9 @@ def follow(
     before = locked.level
     board = criteria_board(session=session, workspace_id=ws, team_id=team.id)
     after = level_of({cid: row.status for cid, row in board.items()})
+    # Every change to the board is a moment for the coach: the team's nudges are looked
+    # at shortly, in its one nudge message of the day (issue 14).
+    nudge_delivery.nudge_soon(session, ws, locked)
     if before == after:
         return None
     now = utcnow()
@@ -202,12 +206,12 @@ def send_announcement(due: Due) -> Outcome:
             ts = post_once(
                 due,
                 channel=channel,
+                key=f"level:{schedule.id}",
+                event_type=LEVEL_EVENT,
                 text=level_change_text(team_name, story),
                 blocks=[b.to_dict() for b in level_change_blocks(team_name, story)],
             )
         except SlackApiError as exc:
-                key=f"level:{schedule.id}",
-                event_type=LEVEL_EVENT,
             error = str(exc.response.get("error") or "")
             if error not in UNPOSTABLE:
                 raise  # tried again shortly, a few times (the scheduler's one-off retry)

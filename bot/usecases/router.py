@@ -29,6 +29,7 @@ from bot.usecases import (
     export,
     history,
     hooks,
+    nudges,
     teams_admin,
     workspace_data,
 )
@@ -91,6 +92,8 @@ def _dispatch(deps: Deps, client: WebClient, where: Where, parsed: Parsed) -> An
         return criteria.set_command(deps, client, where, parsed.args)
     if parsed.name == "history":
         return history.command(deps, where, parsed.rest)
+    if parsed.name == "nudges":
+        return nudges.listing(deps, where, parsed.rest or None)
     if parsed.name == "digest":
         return digest.command(deps, client, where, parsed.rest)
     if parsed.name == "runbook":

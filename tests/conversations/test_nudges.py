@@ -45,6 +45,9 @@ def test_rule_ids_block_ids_and_cooldowns():
         "broken_process",
         "cultural_readiness",
         "ready_to_advance",
+        # Issue 14 names these two (DESIGN.md's model section lists the five above).
+        "approaching_threshold",
+        "stale_evidence",
     ]
     assert set(COOLDOWNS) == set(NudgeId)
     assert COOLDOWNS[NudgeId.READY_TO_ADVANCE] == timedelta(days=14)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners.views import checkins, criteria, runbook
+from bot.listeners.views import checkins, criteria, nudges, runbook
 from bot.slack.ids import CallbackId
 
 
@@ -17,3 +17,4 @@ def register(app: App) -> None:
     app.view(CallbackId.RUNBOOK_KEEP_MANUAL)(runbook.handle_keep_manual)
     app.view(CallbackId.CRITERION_UPDATE)(criteria.handle_update)
     app.view(CallbackId.CHECKIN_SETTLE)(checkins.handle_settle)
+    app.view(CallbackId.NUDGE_REASON)(nudges.handle_reason)
