@@ -300,10 +300,10 @@ def week_answers(
     criterion_id: str,
     since: datetime,
     but: int,
-) -> dict[str, str]:
+) -> dict[str, tuple[str, str]]:
     """What the team's other check-ins since ``since`` (all but check-in ``but``) answered
-    about one criterion: person -> their latest answer."""
-    out: dict[str, tuple[datetime, str]] = {}
+    about one criterion: person -> (their latest answer, the note they gave with it)."""
+    out: dict[str, tuple[datetime, str, str]] = {}
     for row in session.exec(
         select(CheckIn).where(
             CheckIn.workspace_id == workspace_id,
@@ -314,8 +314,8 @@ def week_answers(
     ):
         raw = (row.answers or {}).get(criterion_id)
         if raw is not None and (row.user_id not in out or out[row.user_id][0] < row.sent_at):
-            out[row.user_id] = (row.sent_at, raw)
-    return {user: raw for user, (_at, raw) in out.items()}
+            out[row.user_id] = (row.sent_at, raw, (row.reasons or {}).get(criterion_id, ""))
+    return {user: (raw, note) for user, (_at, raw, note) in out.items()}
 
 
 def open_calibration(

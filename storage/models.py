@@ -429,6 +429,8 @@ class CheckIn(SQLModel, table=True):
     status: str = Field(default=CheckInStatus.OPEN, max_length=16)
     questions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     answers: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # criterion id -> the person's short note on their answer (*Add a note*), shown in a split.
+    reasons: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     # What the person said was newly scripted or automated this week (typed in the DM).
     note: str = Field(default="", max_length=500)
     dm_channel: str = Field(default="", max_length=32)
@@ -456,6 +458,8 @@ class Calibration(SQLModel, table=True):
     team_id: int = Field(foreign_key="teams.id")
     criterion_id: str = Field(max_length=64)
     answers: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # user id -> the note they gave with the answer in ``answers`` (shown with the split).
+    notes: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     opened_at: datetime = _ts()
     channel_id: str = Field(default="", max_length=32)
     message_ts: str = Field(default="", max_length=32)

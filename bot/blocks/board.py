@@ -25,6 +25,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.blocks.checkins import Split, board_split_block
 from bot.blocks.criteria import change_words, fit_section, why_words
 from bot.blocks.text import escape_and_truncate, escape_mrkdwn
 from bot.slack.ids import COMMAND, ActionId, BlockId
@@ -207,10 +208,13 @@ def board_blocks(
     runbook: RunbookEvidence | None = None,
     team_id: int = 0,
     measured: Mapping[str, Measurement] | None = None,
+    splits: Mapping[str, Split] | None = None,
 ) -> list[Block]:
     """The board (25 blocks at most: a header, the level, a title per step, a row per
-    criterion — with *Update* when ``team_id`` is given — the recent changes, a footer).
-    ``history`` holds at least each criterion's latest change and the newest ones."""
+    criterion — with *Update* when ``team_id`` is given — the recent changes, a footer;
+    and a line under each criterion whose owners' answers split, with their notes: 40
+    at most). ``history`` holds at least each criterion's latest change and the newest
+    ones."""
     name = escape_mrkdwn(truncate(team_name, 80))
     facts = [
         MarkdownTextObject(
@@ -250,6 +254,9 @@ def board_blocks(
                     accessory=update_button(team_id, c) if team_id else None,
                 )
             )
+            split = (splits or {}).get(c.id)
+            if split is not None:
+                blocks.append(board_split_block(split))
     if history:
         recent = list(history)[-HISTORY_SHOWN:][::-1]
         lines = [_recent_line(e) for e in recent]

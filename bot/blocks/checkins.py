@@ -21,7 +21,9 @@ from slack_sdk.models.blocks import (
     InputBlock,
     MarkdownTextObject,
     PlainTextInputElement,
+    PlainTextObject,
     SectionBlock,
+    TextObject,
 )
 from slack_sdk.models.views import View
 
@@ -34,6 +36,10 @@ from conversations.board import NOTE_MAX, STATUS_WORDS, status_of
 from conversations.checkins import SKIP, split_phrase
 from conversations.model import criterion, level_name, question
 from conversations.scoring import Status
+from conversations.text import truncate
+
+NOTE_LIMIT = 200  # a note with an answer: a short reason, not an essay
+NOTES_SHOWN = 4  # notes shown with one split (a context block holds 10 elements)
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,7 @@ class CheckInView:
     due_back: str = ""  # "Tuesday 2 December at 10:00"
     closed: str = ""  # "answered" | "missed" | "closed" | "" (open)
     note: str = ""  # what they said was newly scripted (plain text)
+    reasons: dict[str, str] = field(default_factory=dict)  # criterion id -> their note on it
 
 
 def answer_action_id(checkin_id: int, q_index: int, option_index: int) -> str:
@@ -100,6 +107,15 @@ def checkin_blocks(view: CheckInView) -> list[Block]:
     return blocks
 
 
+def note_action_id(checkin_id: int, q_index: int) -> str:
+    return f"{ActionId.CHECKIN_NOTE}:{checkin_id}:{q_index}"
+
+
+def may_note(closed: str) -> bool:
+    """A note goes with a given answer while the check-in is open, or all answered."""
+    return closed in ("", "answered")
+
+
 def _question(view: CheckInView, qi: int, cid: str) -> list[Block]:
     q = question(cid)
     given = view.answers.get(cid)
@@ -108,12 +124,32 @@ def _question(view: CheckInView, qi: int, cid: str) -> list[Block]:
     if given is not None:
         shown = "skipped" if given == SKIP else escape_mrkdwn(answer_label(q, given))
         prompt += f" → *{shown}*"
+    reason = " ".join(view.reasons.get(cid, "").split())
+    noting = given is not None and given != SKIP and may_note(view.closed)
     blocks: list[Block] = [
         SectionBlock(
             block_id=f"{BlockId.CHECKIN_QUESTION_PREFIX}{cid}",
             text=MarkdownTextObject(text=prompt),
+            accessory=ButtonElement(
+                text="Edit note" if reason else "Add a note",
+                action_id=note_action_id(view.checkin_id, qi),
+                value=cid,
+                accessibility_label=truncate(f"A note on your answer to “{q.prompt}”", 75),
+            )
+            if noting
+            else None,
         )
     ]
+    if reason:  # as plain text: no mention, link or markup can come of it
+        blocks.append(
+            ContextBlock(
+                block_id=f"{BlockId.CHECKIN_NOTE_PREFIX}{cid}",
+                elements=[
+                    MarkdownTextObject(text=":memo: Your note:"),
+                    PlainTextObject(text=f"“{truncate(reason, NOTE_LIMIT)}”", emoji=False),
+                ],
+            )
+        )
     if view.closed:
         return blocks
     buttons = []
@@ -204,6 +240,7 @@ class Split:
     settled: Status | None = None
     settled_by: str = ""
     why: str = ""
+    notes: dict[str, str] = field(default_factory=dict)  # who -> their note on their answer
 
 
 SETTLE_WORDS = {Status.MET: "yes", Status.PARTLY: "partly", Status.NOT_MET: "no"}
@@ -214,6 +251,38 @@ def split_text(split: Split) -> str:
     if split.settled is not None:
         return f"Settled: “{label}” is {STATUS_WORDS[split.settled]}"
     return f"{escape_mrkdwn(split.team_name)} disagrees on “{label}”: {split_phrase(split.groups)}"
+
+
+def note_elements(split: Split) -> list[TextObject]:
+    """Each note given with an answer in the split: ``<@U…> (no):`` then the note as
+    plain text (no mention, link or markup can come of it), at most :data:`NOTES_SHOWN`."""
+    out: list[TextObject] = []
+    for status, people in split.groups.items():
+        word = SETTLE_WORDS.get(status, STATUS_WORDS[status])
+        for person in people:
+            note = " ".join(split.notes.get(person, "").split())
+            if note and len(out) < NOTES_SHOWN * 2:
+                out.append(MarkdownTextObject(text=f"{who_of(person)} ({word}):"))
+                out.append(PlainTextObject(text=f"“{truncate(note, NOTE_LIMIT)}”", emoji=False))
+    return out
+
+
+def notes_block(split: Split, block_id: str | None = None) -> Block | None:
+    """Why people answered as they did, under a split (None: nobody gave a note)."""
+    notes = note_elements(split)
+    return ContextBlock(block_id=block_id, elements=notes) if notes else None
+
+
+def board_split_block(split: Split) -> Block:
+    """An open split on the board, under its criterion's row: the counts, each note."""
+    head = MarkdownTextObject(
+        text=f":scales: Split: {escape_mrkdwn(split_phrase(split.groups))}, not met until an "
+        "owner settles it" + (" —" if split.notes else ".")
+    )
+    return ContextBlock(
+        block_id=f"{BlockId.BOARD_SPLIT_PREFIX}{split.criterion_id}",
+        elements=[head, *note_elements(split)],
+    )
 
 
 def split_blocks(split: Split) -> list[Block]:
@@ -232,6 +301,9 @@ def split_blocks(split: Split) -> list[Block]:
             text=MarkdownTextObject(text=text),
         )
     ]
+    notes = notes_block(split, BlockId.CALIBRATION_NOTES)
+    if notes is not None:
+        blocks.append(notes)
     if split.settled is not None:
         why = f": _{escape_and_truncate(split.why, 300)}_" if split.why else ""
         blocks.append(
@@ -272,6 +344,7 @@ def split_blocks(split: Split) -> list[Block]:
 
 def settle_modal(split: Split, status: Status, metadata: str) -> View:
     label = criterion(split.criterion_id).label
+    notes = notes_block(split, BlockId.CALIBRATION_NOTES)
     return View(
         type="modal",
         callback_id=CallbackId.CHECKIN_SETTLE,
@@ -286,6 +359,7 @@ def settle_modal(split: Split, status: Status, metadata: str) -> View:
                     f"*{STATUS_WORDS[status]}*. {escape_mrkdwn(split_phrase(split.groups))}."
                 )
             ),
+            *([notes] if notes is not None else []),
             InputBlock(
                 block_id=BlockId.CALIBRATION_WHY,
                 label="Why?",
@@ -349,3 +423,37 @@ def round_blocks(
 
 def truncate_lines(text: str, limit: int = 2900) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# ------------------------------------------------------------------ a note with an answer
+
+
+def note_modal(question_prompt: str, answer_words: str, note: str, metadata: str) -> View:
+    """*Add a note*: a short reason with one answer, shown wherever the team sees a split."""
+    return View(
+        type="modal",
+        callback_id=CallbackId.CHECKIN_NOTE,
+        title="A note on your answer",
+        submit="Save",
+        close="Cancel",
+        private_metadata=metadata,
+        blocks=[
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=f"*{escape_and_truncate(question_prompt, 300)}* → "
+                    f"*{escape_and_truncate(answer_words, 100)}*"
+                )
+            ),
+            InputBlock(
+                block_id=BlockId.CHECKIN_NOTE,
+                label="Why?",
+                element=PlainTextInputElement(
+                    action_id=ActionId.RUNBOOK_INPUT,
+                    max_length=NOTE_LIMIT,
+                    initial_value=note[:NOTE_LIMIT] or None,
+                    placeholder="e.g. rollback is manual for the billing service",
+                ),
+                hint="Shown with your answer if the team's answers differ.",
+            ),
+        ],
+    )

@@ -65,6 +65,9 @@ class ActionId(StrEnum):
     CHECKIN_RUNBOOK = "checkin.runbook"
     # Settling a disagreement (``checkin.settle:<calibration id>``, value: the status).
     CHECKIN_SETTLE = "checkin.settle"
+    # *Add a note* beside an answered check-in question (``checkin.note:<check-in id>:<n>``,
+    # value: the criterion id).
+    CHECKIN_NOTE = "checkin.note"
     # Issue 14: the answers to a nudge in the team's channel (``:<nudge record id>``).
     NUDGE_GOT_IT = "nudge.got_it"
     NUDGE_NOT_RELEVANT = "nudge.not_relevant"
@@ -160,6 +163,7 @@ class BlockId(StrEnum):
     # criterion id; their buttons sit in a block whose id IS the criterion id).
     CHECKIN_INTRO = "checkin.intro"
     CHECKIN_QUESTION_PREFIX = "checkin.q."
+    CHECKIN_NOTE_PREFIX = "checkin.note."  # the person's note under an answered question
     CHECKIN_SCRIPTED = "checkin.scripted"
     CHECKIN_BOARD = "checkin.board"
     CHECKIN_FOOTER = "checkin.footer"
@@ -168,6 +172,9 @@ class BlockId(StrEnum):
     CALIBRATION_PREFIX = "calibration."
     CALIBRATION_ACTIONS = "calibration_actions"
     CALIBRATION_WHY = "calibration_why"
+    CHECKIN_NOTE = "checkin_note"  # the note form's field
+    CALIBRATION_NOTES = "calibration_notes"  # the notes given with a split's answers
+    BOARD_SPLIT_PREFIX = "board_split."  # an open split under its criterion on the board
     # ``/maturity assess --team-wide``: its result in the team's channel (agreement per
     # criterion first, then the level).
     TEAMWIDE_RESULT = "teamwide.result"
@@ -194,4 +201,5 @@ class CallbackId(StrEnum):
     RUNBOOK_NOTICE = "runbook.notice"
     CRITERION_UPDATE = "criterion.update"
     CHECKIN_SETTLE = "checkin.settle"  # settling a disagreement: why (issue 13)
+    CHECKIN_NOTE = "checkin.note"  # a short note with a check-in answer (issue 13)
     NUDGE_REASON = "nudge.reason"  # why a nudge is not relevant (issue 14)

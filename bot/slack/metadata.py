@@ -102,3 +102,11 @@ class CalibrationMeta(Metadata):
     calibration: DbId = Field(0, validation_alias=AliasChoices("calibration", "k"))
     status: str = Field("", max_length=16, validation_alias=AliasChoices("status", "s"))
     message_ts: str = Field("", max_length=32, validation_alias=AliasChoices("message_ts", "m"))
+
+
+class CheckInNoteMeta(Metadata):
+    """The form of a note with one answer of a weekly check-in: which check-in and which
+    criterion. Whose check-in it is, is decided from the check-in as stored."""
+
+    checkin: DbId = Field(0, validation_alias=AliasChoices("checkin", "k"))
+    criterion: str = Field("", max_length=64, validation_alias=AliasChoices("criterion", "q"))

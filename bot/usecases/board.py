@@ -12,6 +12,7 @@ from slack_sdk.models.blocks import Block
 from sqlmodel import Session
 
 from bot.blocks.board import board_blocks
+from bot.blocks.checkins import Split
 from bot.blocks.text import escape_mrkdwn
 from bot.deps import Deps
 from bot.slack.answer import Answer
@@ -19,8 +20,10 @@ from bot.slack.ids import COMMAND
 from bot.usecases.context import Where, workspace_id_for
 from bot.usecases.teams import resolve_team
 from conversations.board import status_of
+from conversations.checkins import split_of
 from conversations.evidence import Measurement
 from conversations.runbook.coverage import RunbookEvidence, coverage_of
+from storage.checkins import open_calibrations
 from storage.criteria import board_entries, board_history
 from storage.db import read_scope
 from storage.evidence import measurements_of
@@ -56,6 +59,16 @@ def board_of(session: Session, ws: int, team: Team) -> list[Block]:
         cid: Measurement(cid, status_of(m.status), m.value, m.evidence, m.events)
         for cid, m in measurements_of(session=session, workspace_id=ws, team_id=team.id).items()
     }
+    splits = {
+        c.criterion_id: Split(
+            calibration_id=c.id or 0,
+            team_name=team.name,
+            criterion_id=c.criterion_id,
+            groups=split_of(c.criterion_id, c.answers),
+            notes=dict(c.notes or {}),
+        )
+        for c in open_calibrations(session=session, workspace_id=ws, team_id=team.id)
+    }
     return board_blocks(
         team_name=team.name,
         level=team.level,
@@ -64,4 +77,5 @@ def board_of(session: Session, ws: int, team: Team) -> list[Block]:
         runbook=runbook,
         team_id=team.id,
         measured=measured,
+        splits=splits,
     )

@@ -32,13 +32,17 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session, col, select
 
+from bot.blocks.assessment import answer_label
 from bot.blocks.checkins import (
+    NOTE_LIMIT,
     Agreement,
     ChangeLine,
     CheckInView,
     Split,
     checkin_blocks,
     checkin_text,
+    may_note,
+    note_modal,
     reminder_text,
     round_blocks,
     round_text,
@@ -58,7 +62,7 @@ from bot.slack import people
 from bot.slack.answer import Answer
 from bot.slack.errors import UserFacingError
 from bot.slack.ids import COMMAND, BlockId
-from bot.slack.metadata import CalibrationMeta
+from bot.slack.metadata import CalibrationMeta, CheckInNoteMeta
 from bot.usecases import home, levels
 from bot.usecases.context import Where, workspace_id_for
 from bot.usecases.permissions import may_change_team, owners_of
@@ -76,7 +80,7 @@ from conversations.checkins import (
     split_phrase,
 )
 from conversations.checkins import pick_questions as choose_questions
-from conversations.model import CRITERIA, QUESTIONS, criterion
+from conversations.model import CRITERIA, QUESTIONS, criterion, question
 from conversations.scoring import Status
 from conversations.text import join_and
 from storage.checkins import (
@@ -562,6 +566,7 @@ def _view(session: Session, row: CheckIn, team: Team, tz: str, closed: str = "")
         due_back=local_phrase(row.respond_by, tz),
         closed=closed,
         note=row.note,
+        reasons=dict(row.reasons or {}),
     )
 
 
@@ -782,8 +787,11 @@ def _calibrate(
     pending = open_calibration(
         session=session, workspace_id=ws, team_id=team.id or 0, criterion_id=cid
     )
+    reason = (row.reasons or {}).get(cid, "")
     if pending is not None:  # a split still open: this answer joins it, the board waits
         pending.answers = {**pending.answers, user: read.raw}
+        notes = {who: n for who, n in (pending.notes or {}).items() if who != user}
+        pending.notes = {**notes, user: reason} if reason else notes
         session.add(pending)
         session.flush()
         return _SplitNews(_split(pending, team), pending.channel_id, pending.message_ts)
@@ -795,14 +803,16 @@ def _calibrate(
         since=utcnow() - CALIBRATION_WINDOW,
         but=row.id or 0,
     )
-    together = {**others, user: read.raw}
+    together = {**{who: raw for who, (raw, _note) in others.items()}, user: read.raw}
     if not disagree(cid, together):
         return None
+    notes = {who: note for who, (_raw, note) in others.items() if note}
     opened = Calibration(
         workspace_id=ws,
         team_id=team.id or 0,
         criterion_id=cid,
         answers=together,
+        notes={**notes, user: reason} if reason else notes,
         channel_id=team.channel_id or "",
     )
     session.add(opened)
@@ -830,6 +840,7 @@ def _split(row: Calibration, team: Team) -> Split:
         settled=Status(row.settled_status) if row.settled_status else None,
         settled_by=row.settled_by,
         why=row.settled_note,
+        notes=dict(row.notes or {}),
     )
 
 
@@ -858,6 +869,95 @@ def _tell_split(deps: Deps, client: WebClient, where: Where, news: _SplitNews) -
         if row is not None:
             row.message_ts = str(posted.get("ts") or "")
             session.add(row)
+
+
+# ------------------------------------------------------------------ a note with an answer
+
+
+def _noteable(
+    deps: Deps, where: Where, checkin_id: int, criterion_id: str
+) -> tuple[int, CheckIn, Team]:
+    """The person's own check-in with an answer to ``criterion_id`` a note may go with."""
+    with read_scope(deps.engine) as session:
+        ws = workspace_id_for(session, where)
+        row = get_checkin(session=session, workspace_id=ws, checkin_id=checkin_id)
+        team = get_team(session=session, workspace_id=ws, team_id=row.team_id) if row else None
+    _may_note(row, team, where, criterion_id)
+    assert row is not None and team is not None
+    return ws, row, team
+
+
+def _may_note(row: CheckIn | None, team: Team | None, where: Where, criterion_id: str) -> None:
+    if row is None or team is None:
+        raise UserFacingError(GONE)
+    if row.user_id != where.user_id:
+        raise UserFacingError(
+            "This check-in was sent to someone else: only they can add a note to it."
+        )
+    given = row.answers.get(criterion_id)
+    if criterion_id not in row.questions or criterion_id not in QUESTIONS:
+        raise UserFacingError("That question isn't part of this check-in.")
+    if given is None or given == SKIP:
+        raise UserFacingError("Answer the question first: a note goes with your answer.")
+    if not may_note(_closed_word(row)):
+        raise UserFacingError(ENDED)
+
+
+def open_note(deps: Deps, where: Where, checkin_id: int, criterion_id: str) -> Answer:
+    """*Add a note* beside an answered question: the form, for the person asked only."""
+    _ws, row, _team = _noteable(deps, where, checkin_id, criterion_id)
+    q = question(criterion_id)
+    meta = CheckInNoteMeta(
+        checkin=checkin_id, criterion=criterion_id, channel=where.channel_id, response_url=""
+    )
+    modal = note_modal(
+        q.prompt,
+        answer_label(q, row.answers[criterion_id]),
+        (row.reasons or {}).get(criterion_id, ""),
+        meta.encode(),
+    )
+    return Answer(modal=modal.to_dict())
+
+
+def save_note(
+    deps: Deps, client: WebClient, where: Where, meta: CheckInNoteMeta, text: str
+) -> Answer:
+    """The note form submitted: kept with the person's answer in that check-in; the DM
+    shows it, and so does the split it is part of (its channel message, the board)."""
+    note = " ".join(text.split())
+    if not note:
+        return Answer(
+            errors={BlockId.CHECKIN_NOTE: "Write a few words on why, or Cancel to leave it."}
+        )
+    if len(note) > NOTE_LIMIT:
+        return Answer(errors={BlockId.CHECKIN_NOTE: f"Keep it under {NOTE_LIMIT} characters."})
+    cid = meta.criterion
+    _noteable(deps, where, meta.checkin, cid)
+    news: _SplitNews | None = None
+    with session_scope(deps.engine) as session:
+        ws = workspace_id_for(session, where)
+        row = get_checkin(session=session, workspace_id=ws, checkin_id=meta.checkin, lock=True)
+        team = get_team(session=session, workspace_id=ws, team_id=row.team_id) if row else None
+        _may_note(row, team, where, cid)
+        assert row is not None and team is not None
+        row.reasons = {**(row.reasons or {}), cid: note}
+        row.version += 1
+        session.add(row)
+        pending = open_calibration(
+            session=session, workspace_id=ws, team_id=row.team_id, criterion_id=cid
+        )
+        if pending is not None and pending.answers.get(row.user_id) == row.answers[cid]:
+            pending.notes = {**(pending.notes or {}), row.user_id: note}
+            session.add(pending)
+            news = _SplitNews(_split(pending, team), pending.channel_id, pending.message_ts)
+        session.flush()
+        view = _view(session, row, team, _tz_of(session, row), closed=_closed_word(row))
+        dm, ts = row.dm_channel, row.message_ts
+    if dm and ts:
+        _update_message(client, dm, ts, view)
+    if news is not None:
+        _tell_split(deps, client, where, news)
+    return Answer()
 
 
 def open_settle(

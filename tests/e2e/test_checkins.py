@@ -22,12 +22,13 @@ import pytest
 from sqlmodel import select
 
 from bot.local.standin import SlackStandIn
-from bot.slack.ids import ActionId, BlockId
+from bot.slack.ids import ActionId, BlockId, CallbackId
 from conversations.scoring import Status
 from storage.criteria import record_criterion
 from storage.db import make_engine, session_scope
 from storage.migrate import upgrade
 from storage.models import (
+    Calibration,
     CheckIn,
     CheckInStatus,
     Claim,
@@ -43,6 +44,7 @@ from storage.workspaces import ensure_channel_team, get_or_create_workspace, set
 
 from .test_board import announce, level_posts, validated, words
 from .test_digest import _sender_for
+from .test_runbook import mrkdwn
 
 CHANNEL = "C0PLATFORM"
 ALICE, BOB = "U0ALICE", "U0BOB"
@@ -432,6 +434,139 @@ def test_owners_who_disagree_are_named_once_and_an_owner_settles_it(harness) -> 
     # Settled: the next answers go onto the board as usual.
     alice.click("scripted.newcomers_use_scripts", "yes")
     assert len(split_posts(harness.standin)) == 1
+
+
+def _modals(standin: SlackStandIn, user: str, callback_id: str) -> list[dict]:
+    return [v for v in standin.views(user) if v.get("callback_id") == callback_id]
+
+
+def _plain(blocks: list[dict]) -> list[str]:
+    """The plain_text objects of context blocks (no mention, link or markup in them)."""
+    return [
+        e["text"]
+        for b in blocks
+        if b.get("type") == "context"
+        for e in b.get("elements") or []
+        if e.get("type") == "plain_text"
+    ]
+
+
+def _stored_notes(engine, rollback: str) -> tuple[list[dict], list[dict]]:
+    with session_scope(engine) as s:
+        reasons = [dict(r.reasons) for r in s.exec(select(CheckIn).order_by(CheckIn.id))]
+        notes = [dict(c.notes) for c in s.exec(select(Calibration))]
+    return reasons, notes
+
+
+def test_a_note_with_an_answer_shows_in_the_split_everywhere_and_stays_inert(harness) -> None:
+    people(harness.standin)
+    make_team(harness.engine)
+    scheduled(harness)
+    sweep(harness, ALICE_DUE)
+    sweep(harness, BOB_DUE)
+    alice = harness.user(ALICE, channel_id=harness.standin.dm_channel_id(ALICE))
+    bob = harness.user(BOB, channel_id=harness.standin.dm_channel_id(BOB))
+    rollback = "scripted.in_version_control"
+    question = f"{BlockId.CHECKIN_QUESTION_PREFIX}{rollback}"
+    set_clock(BOB_DUE + timedelta(minutes=5))
+    with pytest.raises(AssertionError):  # nothing answered yet: nothing to add a note to
+        bob.find_button(question)
+    assert alice.click(rollback, "yes").status == 200
+    assert bob.click(rollback, "no").status == 200
+    [post] = split_posts(harness.standin)
+    assert not any(b.get("block_id") == BlockId.CALIBRATION_NOTES for b in post["blocks"])
+
+    # Bob's answered question now offers *Add a note*: a small form.
+    dm_message, add = bob.find_button(question)
+    assert add["text"]["text"] == "Add a note" and add["value"] == rollback
+    assert bob.click_button(dm_message, add).status == 200
+    [form] = _modals(harness.standin, BOB, CallbackId.CHECKIN_NOTE)
+    validated(form["blocks"])
+    [field] = [b for b in form["blocks"] if b.get("block_id") == BlockId.CHECKIN_NOTE]
+    assert field["element"]["max_length"] == 200
+
+    # An empty note is refused in the form, kindly; nothing changes.
+    empty = bob.submit(form, {BlockId.CHECKIN_NOTE: {"value": {"value": "   "}}})
+    assert empty.status == 200
+    assert BlockId.CHECKIN_NOTE in empty.body and "a few words" in empty.body
+    assert _stored_notes(harness.engine, rollback) == ([{}, {}], [{}])
+
+    # Someone else — even the team's other owner — can't add a note to Bob's check-in:
+    # not by clicking his button, not by submitting his form.
+    assert alice.click_button(dm_message, add).status == 200
+    assert "someone else" in harness.standin.ephemerals(user=ALICE)[-1]["text"]
+    assert _modals(harness.standin, ALICE, CallbackId.CHECKIN_NOTE) == []
+    forged = alice.submit(form, {BlockId.CHECKIN_NOTE: {"value": {"value": "mine now"}}})
+    assert forged.status == 200
+    assert _stored_notes(harness.engine, rollback) == ([{}, {}], [{}])
+    assert "mine now" not in str(harness.standin.messages())
+
+    # Bob gives his reason; markup in it stays text.
+    note = "rollback is manual for the billing service <!channel> *bold* <@U0ALICE>"
+    assert bob.submit(form, {BlockId.CHECKIN_NOTE: {"value": {"value": note}}}).status == 200
+    reasons, notes = _stored_notes(harness.engine, rollback)
+    assert {rollback: note} in reasons and notes == [{BOB: note}]
+
+    # The channel's message shows it, under the split, with Bob named.
+    [post] = split_posts(harness.standin)
+    validated(post["blocks"])
+    assert "1 says yes, 1 says no" in words(post) and f"<@{BOB}> (no):" in words(post)
+    assert f"“{note}”" in _plain(post["blocks"])
+    # Bob's own check-in shows his note (escaped), and the button now edits it.
+    mine = bob.find_button(question)[0]
+    assert f"“{note}”" in _plain(validated(mine["blocks"]))
+    assert bob.find_button(question)[1]["text"]["text"] == "Edit note"
+
+    # The board shows the split with the reason under the criterion.
+    assert harness.user(ALICE).command("board").status == 200
+    board = validated(harness.standin.ephemerals()[-1]["blocks"])
+    [split] = [b for b in board if b.get("block_id") == f"{BlockId.BOARD_SPLIT_PREFIX}{rollback}"]
+    assert "1 says yes, 1 says no" in split["elements"][0]["text"]
+    assert f"<@{BOB}> (no):" in split["elements"][1]["text"]
+    assert _plain([split]) == [f"“{note}”"]
+
+    # The Settle form shows it too.
+    assert alice.click(BlockId.CALIBRATION_ACTIONS, "met", channel=CHANNEL).status == 200
+    [settle] = _modals(harness.standin, ALICE, CallbackId.CHECKIN_SETTLE)
+    validated(settle["blocks"])
+    assert f"“{note}”" in _plain(settle["blocks"])
+
+    # Nothing the bot sent let the note become a mention, a ping or markup Slack parses.
+    parsed = [
+        t
+        for c in harness.standin.calls
+        if c.method in ("chat.postMessage", "chat.update", "chat.postEphemeral")
+        for t in mrkdwn({"text": c.params.get("text", ""), "blocks": c.params.get("blocks")})
+    ]
+    parsed += [
+        t
+        for c in harness.standin.calls
+        if c.method.startswith("views.")
+        for t in mrkdwn({"blocks": (c.params.get("view") or {}).get("blocks")})
+    ]
+    parsed += [t for e in harness.standin.ephemerals() for t in mrkdwn(e)]
+    assert parsed and not [t for t in parsed if "<!channel>" in t or "*bold*" in t]
+
+
+def test_a_note_given_before_the_answers_split_is_in_the_split(harness) -> None:
+    people(harness.standin)
+    make_team(harness.engine)
+    scheduled(harness)
+    sweep(harness, ALICE_DUE)
+    sweep(harness, BOB_DUE)
+    alice = harness.user(ALICE, channel_id=harness.standin.dm_channel_id(ALICE))
+    bob = harness.user(BOB, channel_id=harness.standin.dm_channel_id(BOB))
+    rollback = "scripted.in_version_control"
+    set_clock(BOB_DUE + timedelta(minutes=5))
+    assert alice.click(rollback, "yes").status == 200
+    assert alice.click(f"{BlockId.CHECKIN_QUESTION_PREFIX}{rollback}").status == 200
+    [form] = _modals(harness.standin, ALICE, CallbackId.CHECKIN_NOTE)
+    why = "every repo has its scripts in git"
+    assert alice.submit(form, {BlockId.CHECKIN_NOTE: {"value": {"value": why}}}).status == 200
+    assert split_posts(harness.standin) == []  # one answer: no split yet
+    assert bob.click(rollback, "no").status == 200
+    [post] = split_posts(harness.standin)
+    assert f"<@{ALICE}> (yes):" in words(post) and f"“{why}”" in _plain(post["blocks"])
 
 
 # ------------------------------------------------------------------ item 3: away

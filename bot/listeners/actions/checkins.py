@@ -1,5 +1,5 @@
-"""Clicks in a weekly check-in DM (an answer, *Add to runbook*), and *Settle* under a
-disagreement in the team's channel."""
+"""Clicks in a weekly check-in DM (an answer, *Add a note*, *Add to runbook*), and
+*Settle* under a disagreement in the team's channel."""
 
 from __future__ import annotations
 
@@ -39,6 +39,26 @@ def handle_answer(
         lambda: checkins.answer(deps, client, where, checkin_id, criterion_id, value),
         ephemeral(respond),
         what="a weekly check-in answer",
+    )
+
+
+def handle_note(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
+) -> None:
+    """*Add a note* beside an answered question: the small form asking why."""
+    ack()
+    deps, where = deps_of(context), where_of(context, body)
+    checkin_id, criterion_id = target(action), str(action.get("value", ""))
+    later(
+        context,
+        lambda: checkins.open_note(deps, where, checkin_id, criterion_id),
+        ephemeral(respond, client, trigger_of(body)),
+        what="a note with a check-in answer",
     )
 
 

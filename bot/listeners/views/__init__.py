@@ -17,4 +17,5 @@ def register(app: App) -> None:
     app.view(CallbackId.RUNBOOK_KEEP_MANUAL)(runbook.handle_keep_manual)
     app.view(CallbackId.CRITERION_UPDATE)(criteria.handle_update)
     app.view(CallbackId.CHECKIN_SETTLE)(checkins.handle_settle)
+    app.view(CallbackId.CHECKIN_NOTE)(checkins.handle_note)
     app.view(CallbackId.NUDGE_REASON)(nudges.handle_reason)
