@@ -130,10 +130,11 @@ def later(
 RecordJob = Callable[[Deps, WebClient, Where, int, dict[str, Any]], Answer | None]
 
 
-def record_button(run: RecordJob, *, what: str) -> Callable[..., None]:
+def record_button(run: RecordJob, *, what: str, form: bool = False) -> Callable[..., None]:
     """The listener for a button or menu whose action id carries one of our ids
     (``<action>:<id>``): acknowledged at once, then ``run`` in the work pool, its answer
-    just to the person who clicked (``what`` names the work in logs and apologies)."""
+    just to the person who clicked (``what`` names the work in logs and apologies;
+    ``form``: the answer may be a modal, opened with the click's trigger_id)."""
 
     def handle(
         ack: Ack,
@@ -145,12 +146,8 @@ def record_button(run: RecordJob, *, what: str) -> Callable[..., None]:
     ) -> None:
         ack()
         deps, where, record = deps_of(context), where_of(context, body), target(action)
-        later(
-            context,
-            lambda: run(deps, client, where, record, action),
-            ephemeral(respond),
-            what=what,
-        )
+        tell = ephemeral(respond, client, trigger_of(body)) if form else ephemeral(respond)
+        later(context, lambda: run(deps, client, where, record, action), tell, what=what)
 
     return handle
 

@@ -13,6 +13,7 @@ from bot.listeners.edge import (
     ephemeral,
     later,
     message_ts,
+    record_button,
     response_url_of,
     target,
     trigger_of,
@@ -21,65 +22,34 @@ from bot.listeners.edge import (
 from bot.usecases import checkins
 from bot.usecases.runbook import editing
 
-
-def handle_answer(
-    ack: Ack,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: WebClient,
-    context: BoltContext,
-    respond: Respond,
-) -> None:
-    ack()
-    deps, where = deps_of(context), where_of(context, body)
-    checkin_id, criterion_id = target(action), str(action.get("block_id", ""))
-    value = str(action.get("value", ""))
-    later(
-        context,
-        lambda: checkins.answer(deps, client, where, checkin_id, criterion_id, value),
-        ephemeral(respond),
-        what="a weekly check-in answer",
-    )
-
-
-def handle_note(
-    ack: Ack,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: WebClient,
-    context: BoltContext,
-    respond: Respond,
-) -> None:
-    """*Add a note* beside an answered question: the small form asking why."""
-    ack()
-    deps, where = deps_of(context), where_of(context, body)
-    checkin_id, criterion_id = target(action), str(action.get("value", ""))
-    later(
-        context,
-        lambda: checkins.open_note(deps, where, checkin_id, criterion_id),
-        ephemeral(respond, client, trigger_of(body)),
-        what="a note with a check-in answer",
-    )
-
-
-def handle_runbook(
-    ack: Ack,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: WebClient,
-    context: BoltContext,
-    respond: Respond,
-) -> None:
-    """*Add to runbook*: the runbook's own add form (what it saves is said in our DM, so
-    the check-in message stays as it is)."""
-    ack()
-    deps, where, team_id = deps_of(context), where_of(context, body), target(action)
-    later(
-        context,
-        lambda: editing.open_form(deps, client, where, response_url="", team_id=team_id),
-        ephemeral(respond, client, trigger_of(body)),
-        what="adding a runbook operation from a check-in",
-    )
+handle_answer = record_button(
+    lambda deps, client, where, checkin_id, action: checkins.answer(
+        deps,
+        client,
+        where,
+        checkin_id,
+        str(action.get("block_id", "")),  # the criterion: the block's id
+        str(action.get("value", "")),
+    ),
+    what="a weekly check-in answer",
+)
+# *Add a note* beside an answered question: the small form asking why.
+handle_note = record_button(
+    lambda deps, _client, where, checkin_id, action: checkins.open_note(
+        deps, where, checkin_id, str(action.get("value", ""))
+    ),
+    what="a note with a check-in answer",
+    form=True,
+)
+# *Add to runbook*: the runbook's own add form (what it saves is said in our DM, so the
+# check-in message stays as it is).
+handle_runbook = record_button(
+    lambda deps, client, where, team_id, _action: editing.open_form(
+        deps, client, where, response_url="", team_id=team_id
+    ),
+    what="adding a runbook operation from a check-in",
+    form=True,
+)
 
 
 def handle_settle(
