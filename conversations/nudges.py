@@ -290,6 +290,14 @@ def _ready_to_advance(level: int, answers: Answers) -> Nudge | None:
     )
 
 
+def _team_first(ready: Nudge | None, culture: Nudge | None) -> Nudge | None:
+    """Ready for the next level by the numbers, while the culture is not: one story, not
+    two — the ready nudge's next action starts with the team."""
+    if ready is None or culture is None:
+        return ready
+    return replace(ready, action=f"{culture.action} Then {_lower_first(ready.action)}")
+
+
 def assessment_nudges(answers: Answers) -> list[Nudge]:
     """The nudges a finished (or partial) assessment calls for, most pressing first."""
     facts = with_implied(answers)
@@ -298,7 +306,7 @@ def assessment_nudges(answers: Answers) -> list[Nudge]:
     skip = _skip_level(level, target, facts)
     over = _over_automation(level, target, facts)
     culture = _cultural_readiness(level, target, facts)
-    ready = None if skip or over else _ready_to_advance(level, facts)
+    ready = _team_first(None if skip or over else _ready_to_advance(level, facts), culture)
     return [n for n in (skip, over, culture, ready) if n is not None]
 
 
@@ -606,7 +614,7 @@ def team_nudges(state: TeamState) -> list[Nudge]:
     skip = _skip_level(level, target, answers)
     over = _over_automation(level, target, answers)
     culture = _cultural_readiness(level, target, answers)
-    ready = None if skip or over else _ready_to_advance(level, answers)
+    ready = _team_first(None if skip or over else _ready_to_advance(level, answers), culture)
     approaching = None if ready else _approaching_threshold(level, answers)
     out: list[Nudge] = []
     if skip is not None:

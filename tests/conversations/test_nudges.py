@@ -198,6 +198,16 @@ def test_ready_to_advance_puts_a_missing_prerequisite_first():
     assert "staging environment" in nudge.action
 
 
+def test_ready_while_the_culture_is_not_starts_its_next_action_with_the_team():
+    answers = at_level(2, services="30", **{"culture.trusts_automation": "partly"})
+    culture = the(NudgeId.CULTURAL_READINESS, answers)
+    ready = the(NudgeId.READY_TO_ADVANCE, answers)
+    assert ready.action.startswith(culture.action)  # one story: the team, then the step
+    assert "Then start small" in ready.action
+    fine = at_level(2, services="30", **{"culture.trusts_automation": "yes"})
+    assert the(NudgeId.READY_TO_ADVANCE, fine).action.startswith("Start small")
+
+
 @pytest.mark.parametrize(
     "facts",
     [
