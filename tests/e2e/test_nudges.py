@@ -20,7 +20,7 @@ from bot.settings import load_settings
 from bot.slack.ids import ActionId, BlockId, CallbackId
 from bot.usecases import levels, nudge_delivery
 from conversations.scoring import Status
-from storage.criteria import record_criterion
+from storage.criteria import lock_team, record_criterion
 from storage.db import make_engine, session_scope
 from storage.migrate import upgrade
 from storage.models import (
@@ -306,10 +306,22 @@ def test_two_processes_evaluating_the_same_change_post_once(db_url: str, standin
     team_id = make_team(senders[0][1], standin.team_id)
     barrier = threading.Barrier(2)
 
+    errors: list[BaseException] = []
+
     def change(engine) -> None:
         barrier.wait()
+        try:
+            _change(engine)
+        except BaseException as exc:  # a thread's failure must fail the test
+            errors.append(exc)
+
+    def _change(engine) -> None:
         with session_scope(engine) as s:
-            team = s.get(Team, team_id)
+            # As every path that moves the board does: the team's row first, so two
+            # changes to one team are decided one after the other.
+            found = s.get(Team, team_id)
+            assert found is not None
+            team = lock_team(session=s, workspace_id=found.workspace_id, team_id=team_id)
             assert team is not None
             record_criterion(
                 session=s,
@@ -327,6 +339,7 @@ def test_two_processes_evaluating_the_same_change_post_once(db_url: str, standin
         t.start()
     for t in threads:
         t.join()
+    assert errors == []
     with session_scope(senders[0][1]) as s:
         due = [r for r in s.exec(select(Schedule)) if r.kind == ScheduleKind.NUDGES]
     assert len(due) == 1

@@ -34,7 +34,7 @@ from conversations.runbook.coverage import SCRIPTED_CRITERION, RunbookEvidence, 
 from conversations.runbook.ranking import DEFAULT_DEPLOYS_PER_DAY, rank, summarise
 from conversations.scoring import Status, number_of
 from conversations.text import format_number, truncate
-from storage.criteria import answer_back, criteria_board, record_criterion
+from storage.criteria import answer_back, criteria_board, lock_team, record_criterion
 from storage.db import read_scope
 from storage.evidence import measurements_of
 from storage.models import RunbookOperation, Team
@@ -198,8 +198,14 @@ def record_share(session: Session, ws: int, team_id: int, user_id: str) -> str:
     back to the answer a person gave, and a person's answer is never touched.
 
     Returns a warning (mrkdwn) when this change takes the criterion from met to not met
-    for a team at Level 1 or above, so that no level is lost without being told; else ""."""
-    team = team_of(session, ws, team_id)
+    for a team at Level 1 or above, so that no level is lost without being told; else "".
+
+    The team's row is locked first, as every path that moves the board does: two runbook
+    changes at once (two people adding operations) are decided one after the other, and
+    neither fails on the other's first write of the criterion."""
+    team = lock_team(session=session, workspace_id=ws, team_id=team_id)
+    if team is None:
+        raise UserFacingError("I can't find that team any more.")
     evidence = evidence_of(session, ws, team)
     before = team.level
     if not evidence.stands_in:
