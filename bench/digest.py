@@ -1,7 +1,8 @@
 """Digest building and posting at scale: 5,000 teams in 1,000 channels.
 
 Seeds a SQLite database (or DATABASE_URL) with 5,000 teams spread over 1,000 subscribed
-channels, each team with 12 weeks of criterion history, check-ins and nudges. Then:
+channels, each team with 12 weeks of criterion history, check-ins and nudges, and every
+other team with 12 weeks of deploy events (about 3 a week, as GitHub Actions sends). Then:
 
 1. builds every channel's digest (queries + content + Block Kit), reporting wall time,
    SQL queries per channel (must be constant: no N+1) and peak Python memory;
@@ -42,6 +43,7 @@ from storage.migrate import upgrade  # noqa: E402
 from storage.models import (  # noqa: E402
     Assessment,
     CriterionEvent,
+    EvidenceEvent,
     NudgeRecord,
     Schedule,
     Team,
@@ -78,8 +80,25 @@ def seed(engine, teams: int, channels: int) -> int:
     with session_scope(engine) as s:
         s.execute(insert(Team), team_rows)
         ids = [t for (t,) in s.execute(Team.__table__.select().with_only_columns(Team.id))]
-    events, assessments, nudges = [], [], []
-    for team_id in ids:
+    events, assessments, nudges, deploys = [], [], [], []
+    for n, team_id in enumerate(ids):
+        for d in range(36 if n % 2 == 0 else 0):
+            started = NOW - timedelta(hours=rng.randint(1, 12 * 7 * 24 - 1))
+            deploys.append(
+                {
+                    "workspace_id": ws_id,
+                    "team_id": team_id,
+                    "kind": "deploy",
+                    "external_id": f"run-{d}",
+                    "service": "api",
+                    "environment": "production",
+                    "succeeded": rng.random() < 0.9,
+                    "started_at": started,
+                    "finished_at": started + timedelta(minutes=rng.randint(3, 30)),
+                    "received_at": started,
+                    "source": "github",
+                }
+            )
         for c in rng.sample(CRITERIA, 8):
             for _ in range(2):
                 events.append(
@@ -147,6 +166,8 @@ def seed(engine, teams: int, channels: int) -> int:
         s.execute(insert(Assessment), assessments)
         if nudges:
             s.execute(insert(NudgeRecord), nudges)
+        if deploys:
+            s.execute(insert(EvidenceEvent), deploys)
         s.execute(insert(Schedule), schedules)
     return ws_id
 

@@ -15,12 +15,15 @@ against the workspace's team names: :func:`read_team_list`.
 from __future__ import annotations
 
 import re
+import statistics
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from conversations.evidence import SOURCE_NAMES, SOURCE_WORDS, is_production
 from conversations.model import MAX_LEVEL, criteria_for_step, criterion, level_name, step_into
+from conversations.scoring import format_minutes
 from conversations.text import closest, format_number, join_and, plural, truncate
 
 STALLED_AFTER = timedelta(days=14)
@@ -45,6 +48,85 @@ class LevelEventIn:
 
 
 @dataclass(frozen=True, slots=True)
+class DeployTrend:
+    """A team's deploys over the digest's 12 weeks, DORA-style: successful production
+    deploys (as the evidence measurement counts them) a week, oldest week first, and their
+    median time this week and in the week 12 weeks ago (None: no such deploy that week)."""
+
+    counts: tuple[int, ...]
+    median_now: float | None
+    median_then: float | None
+    sources: str  # "GitHub Actions", "deploy webhook and GitHub Actions"
+
+    @property
+    def this_week(self) -> int:
+        return self.counts[-1] if self.counts else 0
+
+
+class DeployTally:
+    """Folds a team's deploy events, one at a time, into a :class:`DeployTrend`: a count a
+    week, and the durations of only the two weeks whose medians are shown, so memory stays
+    bounded whatever the number of events."""
+
+    def __init__(self, now: datetime, weeks: int = HISTORY_WEEKS) -> None:
+        self.now, self.weeks = now, weeks
+        self.counts = [0] * weeks  # index 0: the week ending now
+        self.first: list[float] = []  # minutes, the week ending now
+        self.last: list[float] = []  # minutes, the oldest week
+        self.sources: set[str] = set()
+
+    def add(
+        self,
+        *,
+        environment: str,
+        succeeded: bool | None,
+        started_at: datetime,
+        finished_at: datetime | None,
+        source: str,
+    ) -> None:
+        if not succeeded or not is_production(environment) or started_at > self.now:
+            return
+        week = int((self.now - started_at) / timedelta(weeks=1))
+        if week >= self.weeks:
+            return
+        self.counts[week] += 1
+        self.sources.add(SOURCE_NAMES.get(source, SOURCE_WORDS))
+        minutes = ((finished_at or started_at) - started_at).total_seconds() / 60
+        if week == 0:
+            self.first.append(minutes)
+        elif week == self.weeks - 1:
+            self.last.append(minutes)
+
+    def trend(self) -> DeployTrend | None:
+        """None when no deploy counted (a team without evidence)."""
+        if not any(self.counts):
+            return None
+        return DeployTrend(
+            counts=tuple(reversed(self.counts)),
+            median_now=_median(self.first),
+            median_then=_median(self.last),
+            sources=" and ".join(sorted(self.sources)),
+        )
+
+
+def _median(minutes: list[float]) -> float | None:
+    return round(statistics.median(minutes), 1) if minutes else None
+
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(counts: Sequence[int]) -> str:
+    """Weekly counts as Unicode blocks, scaled to the busiest week; a week with none is
+    the lowest block, a week with any at least the second."""
+    top = max(counts, default=0)
+    if top <= 0:
+        return SPARKS[0] * len(counts)
+    steps = len(SPARKS) - 2
+    return "".join(SPARKS[0] if n <= 0 else SPARKS[1 + round(steps * n / top)] for n in counts)
+
+
+@dataclass(frozen=True, slots=True)
 class TeamInput:
     """Everything the digest needs about one team (built by the bot from storage)."""
 
@@ -59,6 +141,7 @@ class TeamInput:
     last_activity: datetime | None = None  # e.g. a runbook change
     # Weekly check-ins on, but every owner away (issue 13): when the first is back.
     owners_away_until: datetime | None = None
+    deploys: DeployTrend | None = None  # None: no deploy evidence in the 12 weeks
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +183,7 @@ class TeamWeek:
     fell: tuple[str, ...] = ()  # after a drop: the criteria (labels) no longer met
     # Its weekly check-in is paused: every owner is away until then (not silence).
     owners_away_until: datetime | None = None
+    deploys: DeployTrend | None = None
 
     @property
     def levelled_up(self) -> bool:
@@ -286,6 +370,7 @@ def team_week(team: TeamInput, *, now: datetime) -> TeamWeek:
         first_checkin=first_checkin,
         fell=fell,
         owners_away_until=team.owners_away_until,
+        deploys=team.deploys,
     )
 
 
@@ -356,6 +441,24 @@ def level_phrase(level: int | None) -> str:
 
 def has_history(week: TeamWeek) -> bool:
     return sum(1 for p in week.history if p.level is not None or p.criteria_met) >= 2
+
+
+def deploy_phrase(trend: DeployTrend) -> str:
+    """The DORA-style line's words: "5 deploys this week · 12 weeks ▁▂▃▅▇ · median 7 min
+    this week (25 min 12 weeks ago) — GitHub Actions"."""
+    weeks = len(trend.counts)
+    parts = [
+        f"{plural(trend.this_week, 'deploy')} this week",
+        f"{weeks} weeks {sparkline(trend.counts)}",
+    ]
+    if trend.median_now is not None:
+        median = f"median {format_minutes(trend.median_now)} this week"
+        if trend.median_then is not None:
+            median += f" ({format_minutes(trend.median_then)} {weeks} weeks ago)"
+        parts.append(median)
+    elif trend.median_then is not None:
+        parts.append(f"median {format_minutes(trend.median_then)} {weeks} weeks ago")
+    return " · ".join(parts) + f" — {trend.sources}"
 
 
 def _minutes(minutes: float) -> str:

@@ -6,12 +6,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from sqlalchemy import select as columns  # more than 4 columns (sqlmodel's select stops at 4)
 from sqlmodel import Session, col, select
 
+from conversations.digest import HISTORY_WEEKS, DeployTally, DeployTrend
+from conversations.evidence import Kind
 from storage.models import (
     Assessment,
     AssessmentStatus,
     CriterionEvent,
+    EvidenceEvent,
     NudgeRecord,
     RunbookOperation,
     Schedule,
@@ -32,6 +36,7 @@ class TeamRows:
     latest_answers: dict[str, str] = field(default_factory=dict)  # the latest check-in's
     operations: list[RunbookOperation] = field(default_factory=list)
     reminders: list[str] = field(default_factory=list)  # titles of reminders due soon
+    deploys: DeployTrend | None = None  # None: no deploy evidence in the last 12 weeks
 
 
 def teams_for_digest(
@@ -49,8 +54,9 @@ def teams_for_digest(
 def digest_rows(
     *, session: Session, workspace_id: int, teams: list[Team], now: datetime
 ) -> list[TeamRows]:
-    """Criterion history, level history, this week's nudges, runbook operations and the
-    reminders due in the coming week for ``teams``: 5 queries, whatever the team count."""
+    """Criterion history, level history, this week's nudges, runbook operations, the
+    reminders due in the coming week and the last 12 weeks' deploys for ``teams``: 6
+    queries, whatever the team count."""
     rows = {t.id: TeamRows(team=t) for t in teams}
     ids = list(rows)
     if not ids:
@@ -124,4 +130,48 @@ def digest_rows(
         by_team[team_id].append(rule)
     for team_id, rules in by_team.items():
         rows[team_id].nudges = rules
+    for team_id, trend in deploy_trends(
+        session=session, workspace_id=workspace_id, team_ids=[i for i in ids if i], now=now
+    ).items():
+        rows[team_id].deploys = trend
     return list(rows.values())
+
+
+def deploy_trends(
+    *, session: Session, workspace_id: int, team_ids: list[int], now: datetime
+) -> dict[int, DeployTrend]:
+    """The teams' successful deploys of the last 12 weeks, a trend per team that has any
+    in production: one query for all the teams, its rows streamed (five small columns each)
+    and folded as they come, so memory holds counts, not events."""
+    tallies: dict[int, DeployTally] = {}
+    rows = session.execute(
+        columns(
+            col(EvidenceEvent.team_id),
+            col(EvidenceEvent.environment),
+            col(EvidenceEvent.source),
+            col(EvidenceEvent.started_at),
+            col(EvidenceEvent.finished_at),
+        )
+        .where(
+            col(EvidenceEvent.workspace_id) == workspace_id,
+            col(EvidenceEvent.team_id).in_(team_ids),
+            col(EvidenceEvent.kind) == Kind.DEPLOY,
+            col(EvidenceEvent.started_at) >= now - HISTORY_WEEKS * WEEK,
+            col(EvidenceEvent.started_at) <= now,
+            col(EvidenceEvent.succeeded).is_(True),
+        )
+        .execution_options(yield_per=1000)
+    )
+    for team_id, environment, source, started_at, finished_at in rows:
+        tally = tallies.get(team_id)
+        if tally is None:
+            tally = tallies[team_id] = DeployTally(now)
+        tally.add(
+            environment=environment,
+            succeeded=True,
+            started_at=started_at,
+            finished_at=finished_at,
+            source=source,
+        )
+    trends = {team_id: tally.trend() for team_id, tally in tallies.items()}
+    return {team_id: trend for team_id, trend in trends.items() if trend is not None}

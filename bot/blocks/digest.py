@@ -20,6 +20,7 @@ from conversations.digest import (
     Digest,
     TeamWeek,
     change_phrase,
+    deploy_phrase,
     drop_phrase,
     level_phrase,
     progress_bar,
@@ -171,6 +172,8 @@ def team_detail_blocks(week: TeamWeek) -> list[Block]:
         )
     if not lines:
         lines.append("Quiet week: nothing moved.")
+    if week.deploys is not None:
+        lines.append(f":rocket: Deploys: {escape_mrkdwn(deploy_phrase(week.deploys))}")
     text = truncate(f"*{_name(week)}* — {level_phrase(week.level)}\n" + "\n".join(lines), 2900)
     return [SectionBlock(text=MarkdownTextObject(text=text))]
 

@@ -327,6 +327,7 @@ def _team_input(r: TeamRows, now: datetime) -> TeamInput:
             monthly_toil(runbook_domain(op), rate) for op in scripted_this_week
         ),
         last_activity=max(touched) if touched else None,
+        deploys=r.deploys,
     )
 
 
@@ -373,7 +374,7 @@ def post_digest(
         progress["teams_done"] = sorted(done)
         if due:
             due.checkpoint(progress)
-    charted = [w for w in digest.teams if has_history(w)]
+    charted = [w for w in digest.teams if has_history(w) or w.deploys is not None]
     if charted and not progress.get("chart"):
         _upload_chart(client, channel, parent_ts, charted, title)
         progress["chart"] = True

@@ -560,3 +560,123 @@ def test_a_near_miss_digest_verb_is_offered_and_runs_when_clicked(harness) -> No
     click_in(alice, offer["blocks"], ActionId.COMMAND_RUN, ts=offer["message_ts"])
     assert "every Monday at 09:00 (UTC)" in harness.standin.ephemerals()[-1]["text"]
     assert _schedule(harness.engine).active
+
+
+def _seed_deploys(engine, channel: str, due: datetime, weekly: list[int]) -> None:
+    """``weekly[i]`` successful production deploys (GitHub Actions) ``i`` weeks before
+    ``due``, the newest week first: this week's take 6 minutes, the oldest week's 25."""
+    from conversations.evidence import GITHUB, DeployEvent
+    from storage.evidence import add_event
+    from storage.models import Team
+
+    with session_scope(engine) as s:
+        team = s.exec(select(Team).where(Team.channel_id == channel)).one()
+        for week, count in enumerate(weekly):
+            minutes = 6 if week == 0 else 25 if week == len(weekly) - 1 else 12
+            for n in range(count):
+                started = due - timedelta(weeks=week, hours=2 + n)
+                add_event(
+                    session=s,
+                    workspace_id=team.workspace_id,
+                    team_id=team.id or 0,
+                    event=DeployEvent(
+                        id=f"run-{week}-{n}",
+                        service="api",
+                        environment="production",
+                        succeeded=True,
+                        started_at=started,
+                        finished_at=started + timedelta(minutes=minutes),
+                        source=GITHUB,
+                    ),
+                )
+        # A failed and a staging deploy this week: not counted.
+        for i, (env, ok) in enumerate((("production", False), ("staging", True))):
+            started = due - timedelta(hours=1)
+            add_event(
+                session=s,
+                workspace_id=team.workspace_id,
+                team_id=team.id or 0,
+                event=DeployEvent(
+                    id=f"other-{i}",
+                    service="api",
+                    environment=env,
+                    succeeded=ok,
+                    started_at=started,
+                    finished_at=started + timedelta(minutes=90),
+                    source=GITHUB,
+                ),
+            )
+
+
+def _all_teams(engine, *channels: str) -> None:
+    """Teams in ``channels`` too, and the digest covering every team."""
+    with session_scope(engine) as s:
+        schedule = s.exec(select(Schedule).where(Schedule.kind == ScheduleKind.DIGEST)).one()
+        for channel in channels:
+            get_or_create_channel_team(
+                session=s,
+                workspace_id=schedule.workspace_id,
+                channel_id=channel,
+                channel_name=channel.lower(),
+            )
+        schedule.payload = {"teams": "all"}
+        s.add(schedule)
+
+
+def test_a_team_with_deploy_evidence_gets_its_deploy_trend_and_others_look_as_before(
+    harness,
+) -> None:
+    due = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    _seed_schedule(harness.engine, CHANNEL, weekday=0, time_of_day="09:00", tz="UTC", due=due)
+    _all_teams(harness.engine, "C0SEARCH")
+    # Newest week first: 5 this week, growing from 1 twelve weeks ago.
+    _seed_deploys(harness.engine, CHANNEL, due, [5, 4, 4, 3, 3, 3, 2, 2, 2, 1, 1, 1])
+    reports = harness.sender().send_due(now=due, kind=ScheduleKind.DIGEST)
+    assert [r.outcome for r in reports] == ["sent"]
+    parent = _digest_parents(harness.standin)[0]
+    replies = {
+        m["text"].split(":")[0]: str(m["blocks"])
+        for m in harness.standin.messages(CHANNEL)
+        if m.get("thread_ts") == parent["ts"] and m.get("blocks")
+    }
+    platform, search = replies["c0platform"], replies["c0search"]
+    assert ":rocket: Deploys: 5 deploys this week · 12 weeks ▃▃▃▄▄▄▆▆▆▇▇█" in platform
+    assert "median 6 min this week (25 min 12 weeks ago) — GitHub Actions" in platform
+    assert "Deploys" not in search
+    assert "Quiet week: nothing moved." in search
+    # The chart gets a deploys-a-week panel (no criteria history: charted for the deploys).
+    files = harness.standin.files()
+    assert len(files) == 1 and files[0]["content"].startswith(b"\x89PNG")
+
+
+def test_sql_statements_per_digest_stay_constant_with_deploy_evidence(harness) -> None:
+    from sqlalchemy import event
+
+    from bot.usecases.digest import build_for
+
+    due = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    _seed_schedule(harness.engine, CHANNEL, weekday=0, time_of_day="09:00", tz="UTC", due=due)
+    counted = {"n": 0}
+
+    @event.listens_for(harness.engine, "before_cursor_execute")
+    def _count(*_a) -> None:
+        counted["n"] += 1
+
+    def statements(spec: str) -> tuple[int, int]:
+        counted["n"] = 0
+        with session_scope(harness.engine) as s:
+            schedule = s.exec(select(Schedule)).one()
+            counted["n"] = 0
+            digest = build_for(s, schedule.workspace_id, CHANNEL, spec, due, "2026-W49")
+            return counted["n"], sum(1 for w in digest.teams if w.deploys is not None)
+
+    one_team = statements("channel")
+    _seed_deploys(harness.engine, CHANNEL, due, [2, 1])
+    _all_teams(harness.engine, "C0SEARCH", "C0PAYMENTS", "C0INFRA")
+    for channel in ("C0SEARCH", "C0PAYMENTS"):
+        _seed_deploys(harness.engine, channel, due, [1, 1, 3])
+    four_teams = statements("all")
+    # teams, then 6 grouped reads (criteria, levels, runbook, reminders, nudges, deploys)
+    # and the check-in owners' absences: the same whatever the team count or evidence.
+    assert four_teams[1] == 3
+    assert one_team[0] == four_teams[0]

@@ -77,3 +77,27 @@ def test_a_quiet_team_has_a_quiet_line() -> None:
     assert (
         team_detail_blocks(week)[0].to_dict()["text"]["text"].endswith("Quiet week: nothing moved.")
     )
+
+
+def test_a_team_with_deploy_evidence_gets_a_deploys_line_and_one_without_does_not() -> None:
+    from dataclasses import replace
+
+    from conversations.digest import DeployTrend
+
+    trend = DeployTrend(
+        counts=(0, 1, 1, 2, 2, 3, 3, 3, 4, 4, 5, 6),
+        median_now=7,
+        median_then=25,
+        sources="GitHub Actions",
+    )
+    quiet = _team("Aardvark", 1, *((cid, "met", 10) for cid in STEP_1), levels=((1, 10),))
+    plain, deploying = build_digest(
+        [quiet, replace(quiet, name="Search", deploys=trend)], now=NOW, period="p"
+    ).teams
+    blocks = [b.to_dict() for b in team_detail_blocks(deploying)]
+    _valid(blocks)
+    lines = blocks[0]["text"]["text"].splitlines()
+    assert lines[1] == "Quiet week: nothing moved."  # deploys are not a move
+    assert lines[2].startswith(":rocket: Deploys: 6 deploys this week · 12 weeks ")
+    assert "median 7 min this week (25 min 12 weeks ago) — GitHub Actions" in lines[2]
+    assert "Deploys" not in str(team_detail_blocks(plain)[0].to_dict())
