@@ -76,6 +76,13 @@ def pick_questions(board: Mapping[str, Known], now: datetime) -> list[str]:
     return asked
 
 
+def confirmations_first(confirm: list[str], questions: list[str]) -> list[str]:
+    """This week's questions with the measurements to confirm ahead of the rest, still
+    :data:`MOST` at most (a confirmation is asked once, whatever else asks it)."""
+    first = list(dict.fromkeys(confirm))[:MOST]
+    return first + [q for q in questions if q not in first][: MOST - len(first)]
+
+
 @dataclass(frozen=True)
 class BoardAnswer:
     """What one answer puts on the board (None status: skipped, nothing to put)."""

@@ -237,6 +237,7 @@ class Measurement:
     value: float | None
     evidence: str
     events: int
+    kept_by: str = ""  # a person kept their own value over this very measurement
 
 
 def _window(days: int) -> str:
@@ -382,4 +383,23 @@ def differs(measured: Measurement, status: str, value: float | None) -> bool:
     """Whether a status (and figure) on the board says something other than ``measured``."""
     return str(measured.status) != status or (
         measured.value is not None and value is not None and measured.value != value
+    )
+
+
+def still_kept(measured: Measurement, kept_status: str, kept_value: float | None) -> bool:
+    """Whether a person's override (*Keep my answer*, given when the measurement said
+    ``kept_status`` and ``kept_value``) still stands: the measurement says the same."""
+    return bool(kept_status) and (str(measured.status), measured.value) == (kept_status, kept_value)
+
+
+def to_confirm(
+    measured: Measurement, *, status: str, value: float | None, by_person: bool, kept: bool
+) -> bool:
+    """Whether the weekly check-in asks to confirm ``measured`` against a person's value:
+    it differs, and that person did not already keep their value over this measurement."""
+    return (
+        by_person
+        and not kept
+        and not is_context(measured.criterion_id)
+        and differs(measured, status, value)
     )

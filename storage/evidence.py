@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +16,8 @@ from sqlalchemy import select as columns  # many columns at once (sqlmodel's sto
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
-from conversations.evidence import DeployEvent, IncidentEvent, Kind, Measurement
+from conversations.board import status_of
+from conversations.evidence import DeployEvent, IncidentEvent, Kind, Measurement, still_kept
 from storage.models import EvidenceEvent, EvidenceMeasurement, GitHubSource, HookToken
 from storage.types import utcnow
 
@@ -319,3 +320,33 @@ def disconnect_github(*, session: Session, workspace_id: int, team_id: int) -> b
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def measurement_of(
+    *, session: Session, workspace_id: int, team_id: int, criterion_id: str
+) -> EvidenceMeasurement | None:
+    return session.exec(
+        select(EvidenceMeasurement).where(
+            EvidenceMeasurement.workspace_id == workspace_id,
+            EvidenceMeasurement.team_id == team_id,
+            EvidenceMeasurement.criterion_id == criterion_id,
+        )
+    ).first()
+
+
+def set_override(*, row: EvidenceMeasurement, user_id: str) -> None:
+    """``user_id`` keeps their own value over the measurement as it stands (empty: nobody
+    does any more); the caller's session saves it."""
+    row.kept_by = user_id
+    row.kept_status, row.kept_value = (row.status, row.value) if user_id else ("", None)
+
+
+def measurement(row: EvidenceMeasurement) -> Measurement:
+    """A kept measurement as the domain sees it; ``kept_by`` only while the person's
+    override still stands over what it measures now."""
+    measured = Measurement(
+        row.criterion_id, status_of(row.status), row.value, row.evidence, row.events
+    )
+    if row.kept_by and still_kept(measured, row.kept_status, row.kept_value):
+        return replace(measured, kept_by=row.kept_by)
+    return measured

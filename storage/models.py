@@ -431,6 +431,9 @@ class CheckIn(SQLModel, table=True):
     answers: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     # criterion id -> the person's short note on their answer (*Add a note*), shown in a split.
     reasons: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # criterion id -> a measurement that differed from the person's value, asked to confirm:
+    # "" (asked), "used" (the measurement went onto the board) or "kept" (their value stands).
+    measured: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     # What the person said was newly scripted or automated this week (typed in the DM).
     note: str = Field(default="", max_length=500)
     dm_channel: str = Field(default="", max_length=32)
@@ -573,6 +576,11 @@ class EvidenceMeasurement(SQLModel, table=True):
     evidence: str = Field(default="", max_length=500)
     events: int = Field(default=0)
     measured_at: datetime = _ts()
+    # A person kept their own value over this measurement (*Keep my answer* in a check-in):
+    # who, and the measurement as it was then; asked again only once it measures otherwise.
+    kept_by: str = Field(default="", max_length=32)
+    kept_status: str = Field(default="", max_length=16)
+    kept_value: float | None = Field(default=None)
 
 
 class GitHubSource(SQLModel, table=True):

@@ -161,7 +161,10 @@ def _measured_line(c: Criterion, m: Measurement, row: BoardEntry | None) -> str:
     figure = f" ({format_value(c, m.value)})" if m.value is not None and c.is_numeric else ""
     stands = ""
     if row is not None and (str(row.status), row.value) != (str(m.status), m.value):
-        stands = " The answer above stands until someone changes it."
+        if m.kept_by:
+            stands = f" The answer above was kept by {_who(m.kept_by)} over the measurement."
+        else:
+            stands = " The answer above stands until someone changes it."
     return (
         f":bar_chart: Measured: {word}{figure} — "
         f"{escape_and_truncate(m.evidence, EVIDENCE_SHOWN)}.{stands}"

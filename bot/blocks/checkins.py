@@ -65,6 +65,26 @@ class CheckInView:
     closed: str = ""  # "answered" | "missed" | "closed" | "" (open)
     note: str = ""  # what they said was newly scripted (plain text)
     reasons: dict[str, str] = field(default_factory=dict)  # criterion id -> their note on it
+    measured: dict[str, MeasuredAsk] = field(default_factory=dict)  # criterion id -> the ask
+
+
+USED, KEPT = "used", "kept"  # how a measurement's confirmation was answered
+USE, KEEP = "use", "keep"  # its buttons' values
+
+
+@dataclass(frozen=True)
+class MeasuredAsk:
+    """A measurement that differs from a person's value, asked to confirm: its words with
+    source and window, what the person said (in words), and how it was answered (""
+    while open, :data:`USED` or :data:`KEPT`)."""
+
+    evidence: str
+    said: str
+    outcome: str = ""
+
+
+def measured_action_id(checkin_id: int, q_index: int, option_index: int) -> str:
+    return f"{ActionId.CHECKIN_MEASURED}:{checkin_id}:{q_index}:{option_index}"
 
 
 def answer_action_id(checkin_id: int, q_index: int, option_index: int) -> str:
@@ -117,6 +137,9 @@ def may_note(closed: str) -> bool:
 
 
 def _question(view: CheckInView, qi: int, cid: str) -> list[Block]:
+    ask = view.measured.get(cid)
+    if ask is not None:
+        return _measured(view, qi, cid, ask)
     q = question(cid)
     given = view.answers.get(cid)
     again = " _(still true? nobody has confirmed it for 90 days)_" if cid in view.confirming else ""
@@ -164,6 +187,47 @@ def _question(view: CheckInView, qi: int, cid: str) -> list[Block]:
             )
         )
     blocks.append(ActionsBlock(block_id=cid, elements=buttons))
+    return blocks
+
+
+def _measured(view: CheckInView, qi: int, cid: str, ask: MeasuredAsk) -> list[Block]:
+    """A measurement to confirm: "Measured: median 7 min over 31 deploys, last 14 days —
+    GitHub Actions. You said 25 min." with *Use the measurement* and *Keep my answer*."""
+    label = escape_and_truncate(criterion(cid).label, 200)
+    if ask.evidence:
+        text = f"*{label}*\n:bar_chart: Measured: {escape_and_truncate(ask.evidence, 500)}."
+    else:
+        text = f"*{label}*\n:bar_chart: The measurement has expired since."
+    if ask.said and ask.outcome != USED:
+        text += f" You said {escape_and_truncate(ask.said, 100)}."
+    if ask.outcome == USED:
+        text += " → *Used the measurement*"
+    elif ask.outcome == KEPT:
+        text += " → *Kept your answer* (shown beside the measurement on the board)"
+    blocks: list[Block] = [
+        SectionBlock(
+            block_id=f"{BlockId.CHECKIN_QUESTION_PREFIX}{cid}", text=MarkdownTextObject(text=text)
+        )
+    ]
+    if view.closed or ask.outcome:
+        return blocks
+    blocks.append(
+        ActionsBlock(
+            block_id=cid,
+            elements=[
+                ButtonElement(
+                    text="Use the measurement",
+                    action_id=measured_action_id(view.checkin_id, qi, 0),
+                    value=USE,
+                ),
+                ButtonElement(
+                    text="Keep my answer",
+                    action_id=measured_action_id(view.checkin_id, qi, 1),
+                    value=KEEP,
+                ),
+            ],
+        )
+    )
     return blocks
 
 

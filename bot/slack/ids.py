@@ -68,6 +68,10 @@ class ActionId(StrEnum):
     # *Add a note* beside an answered check-in question (``checkin.note:<check-in id>:<n>``,
     # value: the criterion id).
     CHECKIN_NOTE = "checkin.note"
+    # Issue 15: *Use the measurement* / *Keep my answer* where a measurement differs from a
+    # person's value (``checkin.measured:<check-in id>:<q>:<i>``, in a block whose block_id
+    # is the criterion id; value: ``use`` or ``keep``).
+    CHECKIN_MEASURED = "checkin.measured"
     # Issue 14: the answers to a nudge in the team's channel (``:<nudge record id>``).
     NUDGE_GOT_IT = "nudge.got_it"
     NUDGE_NOT_RELEVANT = "nudge.not_relevant"

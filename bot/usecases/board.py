@@ -19,14 +19,12 @@ from bot.slack.answer import Answer
 from bot.slack.ids import COMMAND
 from bot.usecases.context import Where, workspace_id_for
 from bot.usecases.teams import resolve_team
-from conversations.board import status_of
 from conversations.checkins import split_of
-from conversations.evidence import Measurement
 from conversations.runbook.coverage import RunbookEvidence, coverage_of
 from storage.checkins import open_calibrations
 from storage.criteria import board_entries, board_history
 from storage.db import read_scope
-from storage.evidence import measurements_of
+from storage.evidence import measurement, measurements_of
 from storage.models import Team
 from storage.runbook import operation_counts
 
@@ -56,7 +54,7 @@ def board_of(session: Session, ws: int, team: Team) -> list[Block]:
     scripted, total = operation_counts(session=session, workspace_id=ws, team_id=team.id)
     runbook = RunbookEvidence(scripted, total, coverage_of(team.runbook_complete))
     measured = {
-        cid: Measurement(cid, status_of(m.status), m.value, m.evidence, m.events)
+        cid: measurement(m)
         for cid, m in measurements_of(session=session, workspace_id=ws, team_id=team.id).items()
     }
     splits = {

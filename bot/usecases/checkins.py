@@ -34,10 +34,15 @@ from sqlmodel import Session, col, select
 
 from bot.blocks.assessment import answer_label
 from bot.blocks.checkins import (
+    KEEP,
+    KEPT,
     NOTE_LIMIT,
+    USE,
+    USED,
     Agreement,
     ChangeLine,
     CheckInView,
+    MeasuredAsk,
     Split,
     checkin_blocks,
     checkin_text,
@@ -67,12 +72,13 @@ from bot.usecases import home, levels
 from bot.usecases.context import Where, workspace_id_for
 from bot.usecases.permissions import may_change_team, owners_of
 from bot.usecases.teams import resolve_team
-from conversations.board import STATUS_WORDS, Source
+from conversations.board import NOTE_MAX, STATUS_WORDS, Source, format_value, status_of
 from conversations.checkins import (
     AWAY_USAGE,
     SKIP,
     BoardAnswer,
     Known,
+    confirmations_first,
     disagree,
     read_answer,
     read_away,
@@ -80,6 +86,7 @@ from conversations.checkins import (
     split_phrase,
 )
 from conversations.checkins import pick_questions as choose_questions
+from conversations.evidence import still_kept, to_confirm
 from conversations.model import CRITERIA, QUESTIONS, criterion, question
 from conversations.scoring import Status
 from conversations.text import join_and
@@ -104,8 +111,9 @@ from storage.checkins import (
     team_schedules,
     week_answers,
 )
-from storage.criteria import change_criterion, lock_team
+from storage.criteria import change_criterion, criteria_board, lock_team
 from storage.db import read_scope, session_scope
+from storage.evidence import measurement, measurement_of, measurements_of, set_override
 from storage.models import (
     Calibration,
     CheckIn,
@@ -501,7 +509,8 @@ def _prepare(
                 session=session, workspace_id=ws, team_id=team_id
             ).items()
         }
-        questions = choose_questions(known, due.now)
+        confirm = _to_confirm(session, ws, team_id)
+        questions = confirmations_first(confirm, choose_questions(known, due.now))
         row = start_checkin(
             session=session,
             workspace_id=ws,
@@ -515,8 +524,72 @@ def _prepare(
         )
         if row is None:
             return Outcome(ClaimOutcome.SKIPPED, "asked already this week")
+        row.measured = {cid: "" for cid in confirm if cid in questions}
+        session.add(row)
+        session.flush()
     assert row.id is not None
     return _Prepared(row.id, user, _view(session, row, team, schedule.tz))
+
+
+def _to_confirm(session: Session, ws: int, team_id: int) -> list[str]:
+    """The team's criteria whose measurement differs from the value a person gave (and
+    that person has not kept it over this very measurement): asked first, to confirm."""
+    board = criteria_board(session=session, workspace_id=ws, team_id=team_id)
+    out = []
+    kept = measurements_of(session=session, workspace_id=ws, team_id=team_id)
+    for c in CRITERIA:
+        row, m = board.get(c.id), kept.get(c.id)
+        if row is None or m is None or c.id not in QUESTIONS:
+            continue
+        by_person = row.source != Source.EVIDENCE and status_of(row.status) is not Status.UNKNOWN
+        measured = measurement(m)
+        if to_confirm(
+            measured,
+            status=str(row.status),
+            value=row.value,
+            by_person=by_person,
+            kept=still_kept(measured, m.kept_status, m.kept_value),
+        ):
+            out.append(c.id)
+    return out
+
+
+def _said(criterion_id: str, status: str, value: float | None) -> str:
+    """A person's value in words: "25 min", "met"."""
+    c = criterion(criterion_id)
+    if c.is_numeric and value is not None:
+        return format_value(c, value)
+    return STATUS_WORDS[status_of(status)]
+
+
+def _raw(criterion_id: str, status: str, value: float | None) -> str:
+    """A value on the board as a check-in answer (a figure, or yes/partly/no)."""
+    if criterion(criterion_id).is_numeric and value is not None:
+        return f"{value:g}"
+    return {Status.MET: "yes", Status.PARTLY: "partly", Status.NOT_MET: "no"}.get(
+        status_of(status), SKIP
+    )
+
+
+def _asks(session: Session, row: CheckIn) -> dict[str, MeasuredAsk]:
+    """The check-in's measurements to confirm, as they stand (an unanswered one whose
+    measurement has gone is asked as a plain question)."""
+    if not row.measured:
+        return {}
+    board = criteria_board(session=session, workspace_id=row.workspace_id, team_id=row.team_id)
+    kept = measurements_of(session=session, workspace_id=row.workspace_id, team_id=row.team_id)
+    out = {}
+    for cid, outcome in row.measured.items():
+        if not outcome and cid in row.answers:
+            continue  # answered otherwise (a figure typed): shown as that answer
+        m, entry = kept.get(cid), board.get(cid)
+        if m is None or entry is None:
+            if outcome:
+                out[cid] = MeasuredAsk("", "", outcome)
+            continue
+        said = _said(cid, entry.status, entry.value)
+        out[cid] = MeasuredAsk(m.evidence, said, outcome)
+    return out
 
 
 def _fairest(session: Session, ws: int, user: str, due_team: Team) -> Team:
@@ -567,6 +640,7 @@ def _view(session: Session, row: CheckIn, team: Team, tz: str, closed: str = "")
         closed=closed,
         note=row.note,
         reasons=dict(row.reasons or {}),
+        measured=_asks(session, row),
     )
 
 
@@ -681,6 +755,21 @@ def answer(
     read = read_answer(criterion_id, given, button=button)
     if isinstance(read, str):
         raise UserFacingError(escape_mrkdwn(read))
+    team = _answerable(deps, client, where, checkin_id, criterion_id)
+    recorded = _record(deps, where, checkin_id, read)
+    if recorded.dm and recorded.ts:
+        _update_message(client, recorded.dm, recorded.ts, recorded.view)
+    if recorded.split is not None:
+        _tell_split(deps, client, where, recorded.split)
+    home.refresh(deps, client, where, [team.id or 0])  # the board moved: their Homes follow
+    return None
+
+
+def _answerable(
+    deps: Deps, client: WebClient, where: Where, checkin_id: int, criterion_id: str
+) -> Team:
+    """The team of the person's own open check-in asking ``criterion_id``, which they may
+    still answer for; a refusal otherwise."""
     with read_scope(deps.engine) as session:
         ws = workspace_id_for(session, where)
         row = get_checkin(session=session, workspace_id=ws, checkin_id=checkin_id)
@@ -702,12 +791,83 @@ def answer(
             f"You're no longer among *{team_words(team.name)}*'s owners, so I've left its "
             "board as it is."
         )
-    recorded = _record(deps, where, checkin_id, read)
-    if recorded.dm and recorded.ts:
-        _update_message(client, recorded.dm, recorded.ts, recorded.view)
-    if recorded.split is not None:
-        _tell_split(deps, client, where, recorded.split)
-    home.refresh(deps, client, where, [team.id or 0])  # the board moved: their Homes follow
+    return team
+
+
+def confirm_measurement(
+    deps: Deps, client: WebClient, where: Where, checkin_id: int, criterion_id: str, choice: str
+) -> Answer | None:
+    """*Use the measurement* (it goes onto the board, source ``check-in``, and the level
+    follows) or *Keep my answer* (the person's value stands, and the override is kept on
+    the measurement: not asked again until it measures otherwise; the board shows it)."""
+    if choice not in (USE, KEEP):
+        raise UserFacingError("That button is not one I made.")
+    team = _answerable(deps, client, where, checkin_id, criterion_id)
+    with session_scope(deps.engine) as session:
+        ws = workspace_id_for(session, where)
+        row = get_checkin(session=session, workspace_id=ws, checkin_id=checkin_id, lock=True)
+        locked = lock_team(session=session, workspace_id=ws, team_id=team.id or 0)
+        if row is None or locked is None:
+            raise UserFacingError(GONE)
+        if row.status != CheckInStatus.OPEN:
+            raise UserFacingError(ENDED)
+        if criterion_id not in (row.measured or {}):
+            raise UserFacingError("That question isn't part of this check-in.")
+        if row.measured[criterion_id] or criterion_id in row.answers:
+            raise UserFacingError("You've answered that one already: it's on the board.")
+        m = measurement_of(
+            session=session, workspace_id=ws, team_id=row.team_id, criterion_id=criterion_id
+        )
+        entry = criteria_board(session=session, workspace_id=ws, team_id=row.team_id).get(
+            criterion_id
+        )
+        if m is None or entry is None:
+            raise UserFacingError(
+                "That measurement has expired (nothing in the window measures it now), so "
+                "the board stays as it is."
+            )
+        if choice == USE:
+            change_criterion(
+                session=session,
+                workspace_id=ws,
+                team_id=row.team_id,
+                criterion_id=criterion_id,
+                status=status_of(m.status),
+                value=m.value,
+                user_id=where.user_id,
+                source=Source.WEEKLY,
+                note=f"Took the measurement: {m.evidence}"[:NOTE_MAX],
+            )
+            set_override(row=m, user_id="")
+            raw, outcome = _raw(criterion_id, m.status, m.value), USED
+        else:
+            set_override(row=m, user_id=where.user_id)
+            raw, outcome = _raw(criterion_id, entry.status, entry.value), KEPT
+        session.add(m)
+        session.flush()
+        if choice == USE:
+            levels.follow(
+                session,
+                ws,
+                locked,
+                user_id=where.user_id,
+                source=Source.WEEKLY,
+                criterion_id=criterion_id,
+            )
+        row.answers = {**row.answers, criterion_id: raw}
+        row.measured = {**row.measured, criterion_id: outcome}
+        row.version += 1
+        if all(c in row.answers for c in row.questions):
+            row.status = CheckInStatus.ANSWERED
+            row.closed_at = utcnow()
+        session.add(row)
+        session.flush()
+        _round_done(session, ws, row, utcnow())
+        view = _view(session, row, locked, _tz_of(session, row), closed=_closed_word(row))
+        dm, ts = row.dm_channel, row.message_ts
+    if dm and ts:
+        _update_message(client, dm, ts, view)
+    home.refresh(deps, client, where, [team.id or 0])
     return None
 
 

@@ -16,10 +16,12 @@ from conversations.checkins import (
     AwayFor,
     BoardAnswer,
     Known,
+    confirmations_first,
     pick_questions,
     read_answer,
     read_away,
 )
+from conversations.evidence import Measurement, still_kept, to_confirm
 from conversations.model import CRITERIA, criteria_for_step
 from conversations.scoring import Status
 
@@ -160,3 +162,23 @@ def test_away_reads_weeks_days_dates_and_off(typed, back) -> None:
 @pytest.mark.parametrize("typed", ["soon", "0d", "2026-12-01", "2026-02-30", "60w", "2x"])
 def test_away_refuses_what_it_cannot_use(typed) -> None:
     assert isinstance(read_away(typed, TODAY), str)
+
+
+# ------------------------------------------------------------------ measurements to confirm
+
+
+def test_measurements_to_confirm_come_first_within_the_budget() -> None:
+    asked = ["a", "b", "c", "d", "e"]
+    assert confirmations_first(["d", "x"], asked) == ["d", "x", "a", "b", "c"]
+    assert confirmations_first([], asked) == asked
+    assert len(confirmations_first(list("uvwxyz"), asked)) == MOST
+
+
+def test_a_kept_override_is_not_asked_again_until_the_measurement_changes() -> None:
+    seven = Measurement("cd.deploy_under_10min", Status.MET, 7.0, "median 7 min", 31)
+    kept = still_kept(seven, "met", 7.0)
+    assert kept and not still_kept(seven, "met", 8.0) and not still_kept(seven, "", None)
+    assert to_confirm(seven, status="not_met", value=25.0, by_person=True, kept=False)
+    assert not to_confirm(seven, status="not_met", value=25.0, by_person=True, kept=kept)
+    assert not to_confirm(seven, status="not_met", value=25.0, by_person=False, kept=False)
+    assert not to_confirm(seven, status="met", value=7.0, by_person=True, kept=False)

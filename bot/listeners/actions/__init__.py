@@ -69,3 +69,4 @@ def register(app: App) -> None:
     app.action(_prefixed(ActionId.CHECKIN_RUNBOOK))(checkins.handle_runbook)
     app.action(_prefixed(ActionId.CHECKIN_SETTLE))(checkins.handle_settle)
     app.action(_prefixed(ActionId.CHECKIN_NOTE))(checkins.handle_note)
+    app.action(_prefixed(ActionId.CHECKIN_MEASURED))(checkins.handle_measured)

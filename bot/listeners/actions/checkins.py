@@ -1,5 +1,5 @@
-"""Clicks in a weekly check-in DM (an answer, *Add a note*, *Add to runbook*), and
-*Settle* under a disagreement in the team's channel."""
+"""Clicks in a weekly check-in DM (an answer, a measurement confirmed or overridden,
+*Add a note*, *Add to runbook*), and *Settle* under a disagreement in the team's channel."""
 
 from __future__ import annotations
 
@@ -32,6 +32,18 @@ handle_answer = record_button(
         str(action.get("value", "")),
     ),
     what="a weekly check-in answer",
+)
+# *Use the measurement* / *Keep my answer* where a measurement differs from their value.
+handle_measured = record_button(
+    lambda deps, client, where, checkin_id, action: checkins.confirm_measurement(
+        deps,
+        client,
+        where,
+        checkin_id,
+        str(action.get("block_id", "")),  # the criterion: the block's id
+        str(action.get("value", "")),
+    ),
+    what="confirming a measurement in a weekly check-in",
 )
 # *Add a note* beside an answered question: the small form asking why.
 handle_note = record_button(
