@@ -256,6 +256,9 @@ KEPT = {
 }
 
 
+NOTHING_KEPT = "nothing recorded yet"
+
+
 def contents(counts: Mapping[str, int]) -> str:
     """``{"assessments": 3, "nudges": 1}`` → "3 check-ins, 1 nudge"; "nothing yet" when
     every count is 0."""
@@ -271,4 +274,4 @@ def contents(counts: Mapping[str, int]) -> str:
             other += count
     if other:
         parts.append(f"{other:,} other record{'s' if other != 1 else ''}")
-    return ", ".join(parts) if parts else "nothing recorded yet"
+    return ", ".join(parts) if parts else NOTHING_KEPT

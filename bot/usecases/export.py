@@ -188,6 +188,18 @@ def split_format(rest: str) -> tuple[str, str | None]:
 def command(deps: Deps, client: WebClient, where: Where, rest: str) -> Answer:
     team_text, fmt = split_format(rest)
     if fmt is None:
+        if team_text and team_text.lower() not in ALL_TEAMS:
+            with read_scope(deps.engine) as session:  # "export xml": no such team, say so
+                ws = workspace_id_for(session, where)
+                resolve_team(
+                    session,
+                    ws,
+                    where,
+                    team_text,
+                    create=False,
+                    example=EXAMPLE,
+                    unknown_hint=f"I export `csv` or `json`: `{EXAMPLE}`.",
+                )
         named = f" {team_text}" if team_text else ""
         return Answer(
             text=f"Which format? `{COMMAND} export{escape_mrkdwn(named)} csv` or `… json`.",

@@ -28,7 +28,7 @@ from typing import IO, Any
 from slack_sdk import WebClient
 from sqlmodel import Session
 
-from bot.blocks.team_card import contents, delete_workspace_blocks
+from bot.blocks.team_card import NOTHING_KEPT, contents, delete_workspace_blocks
 from bot.blocks.text import escape_mrkdwn
 from bot.deps import Deps
 from bot.slack.answer import Answer
@@ -149,8 +149,11 @@ def ask_delete(deps: Deps, client: WebClient, where: Where) -> Answer:
     with read_scope(deps.engine) as session:
         ws = workspace_id_for(session, where)
         counts = workspace_row_counts(session=session, workspace_id=ws)
+    kept = contents(counts)
+    if kept == NOTHING_KEPT and not deps.settings.uses_oauth:
+        return Answer(text="There's nothing to delete: I keep nothing for this workspace yet.")
     blocks = delete_workspace_blocks(
-        contents=contents(counts), tokens=deps.settings.uses_oauth, issued=utcnow().isoformat()
+        contents=kept, tokens=deps.settings.uses_oauth, issued=utcnow().isoformat()
     )
     return Answer(
         text="Delete everything I keep for this workspace?", blocks=[b.to_dict() for b in blocks]

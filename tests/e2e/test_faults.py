@@ -113,6 +113,21 @@ COMMAND_ERRORS = [
     ('runbook add "Rotate certs" sometimes 5m', CHANNEL, "sometimes"),
     ('runbook add "Rotate certs" weekly many', CHANNEL, "many"),
     ("runbook add", CHANNEL, "add"),
+    # The board, teams, history, export, check-ins, evidence and nudges (issues 12-15).
+    ("set", CHANNEL, "which criterion"),
+    ("set nosuch.criterion yes", CHANNEL, "nosuch.criterion"),
+    ("set cd.deploy_under_10min banana", CHANNEL, "number"),
+    ("set cd.deploy_under_10min 99999999 min", CHANNEL, "up to 1 week"),
+    ("history since 2026-13-45", CHANNEL, "YYYY-MM-DD"),
+    ("history Nobody Here", CHANNEL, "Nobody Here"),
+    ("team owners alice", CHANNEL, "Who should own"),
+    ("team rename", CHANNEL, "What should the team be called"),
+    ("export xml", CHANNEL, "csv"),
+    ("checkin schedule funday 25:00", CHANNEL, "funday"),
+    ("away forever", CHANNEL, "how long"),
+    ("evidence github not-a-repo", CHANNEL, "not a GitHub repository"),
+    ("nudges Nobody Here", CHANNEL, "Nobody Here"),
+    ("workspace sideways", CHANNEL, "workspace export"),
 ]
 
 
@@ -171,6 +186,11 @@ ACTION_ERRORS = [
     ("runbook.import_cancel:nokey", "b", "", "import preview"),
     ("reminder.snooze:424242", "b", "", "gone"),
     ("totally.unknown:1", "b", "", "older message"),
+    ("criterion.update:999999", "b", "cd.deploy_under_10min", "can't find that team"),
+    ("history.page:999999", "b", "2", "out of date"),
+    ("team.show:999999", "b", "", "isn't on the board any more"),
+    ("team.delete_confirm:999999", "b", "2020-01-01T00:00:00+00:00", "nothing was deleted"),
+    ("checkin.answer:999999", "scripted.in_version_control", "yes", "can't find that check-in"),
 ]
 
 
@@ -304,6 +324,51 @@ def test_with_slack_answering_in_4s_every_command_is_still_acknowledged_in_time(
             lambda c, u=user: c.method == "conversations.open" and c.params.get("users") == u,
             timeout=60,
         )
+
+
+def test_with_slack_answering_in_4s_the_board_team_and_checkin_commands_are_acked_in_time(
+    server, slack
+) -> None:
+    """The commands of the board, teams, history, export, check-ins, evidence and nudges,
+    all at once while every Web API call takes 4 s: each acknowledged within Slack's 3 s,
+    and each still answers its person afterwards."""
+    slack.inject("*", delay=4.0, times=None)
+    texts = [
+        "set cd.deploy_under_10min 7 min",
+        "board",
+        "history",
+        "teams",
+        "team",
+        "team owners <@U0ALICE|alice>",
+        "export json",
+        "checkin schedule monday 10:00",
+        "away 2w",
+        "hook",
+        "evidence",
+        "nudges",
+        "workspace",
+    ]
+    results: dict[str, int] = {}
+
+    def send(key: str, text: str) -> None:
+        body, ctype = slash_command(
+            _actor(slack, CHANNEL), text, response_url=slack.response_url(key)
+        )
+        try:
+            results[key] = post(server, body, ctype).status_code
+        except httpx.TimeoutException:
+            results[key] = 0  # Slack would have shown dispatch_failed
+
+    jobs = [(f"slow-new-{i}", text) for i, text in enumerate(texts)]
+    threads = [threading.Thread(target=send, args=job) for job in jobs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == {key: 200 for key, _ in jobs}
+    slack.clear_faults()
+    for key, _ in jobs:  # nothing was dropped: every one of them answered
+        told(slack, key, timeout=60)
 
 
 def test_a_long_retry_after_is_not_slept_on_a_request_thread(server, slack) -> None:

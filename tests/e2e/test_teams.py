@@ -613,3 +613,17 @@ def test_a_hostile_team_name_stays_text_in_every_team_answer(harness) -> None:
     leaks = sorted({text[:100] for text in sent for raw in RAW if raw in text})
     assert not leaks, "\n".join(leaks)
     assert any("&lt;!channel&gt;" in text for text in sent)
+
+
+def test_deleting_a_workspace_that_keeps_nothing_says_so_and_offers_no_button(harness) -> None:
+    harness.standin.add_user(ADMIN, is_admin=True)
+    assert harness.user(user_id=ADMIN).command("workspace delete").status == 200
+    said = _last(harness)
+    assert "nothing to delete" in said["text"] and not said.get("blocks")
+
+
+def test_export_in_an_unknown_format_names_the_formats_and_asks_nothing(harness) -> None:
+    assert harness.user().command("export xml").status == 200
+    said = _last(harness)["text"]
+    assert "“xml”" in said and "`csv` or `json`" in said
+    assert not harness.standin.files()
