@@ -55,7 +55,7 @@ from bot.deps import Deps
 from bot.slack.answer import Answer
 from bot.slack.errors import UserFacingError
 from bot.slack.ids import COMMAND
-from bot.usecases import home, levels, nudge_delivery
+from bot.usecases import home, levels
 from bot.usecases.context import Where, workspace_id_for
 from bot.usecases.teams import resolve_team
 from conversations.assessment import (
@@ -89,7 +89,7 @@ from storage.assessments import (
     start_assessment,
     update_assessment,
 )
-from storage.criteria import record_criteria, runbook_facts
+from storage.criteria import lock_team, record_criteria, runbook_facts
 from storage.db import read_scope, session_scope
 from storage.models import Assessment, AssessmentStatus, Team
 from storage.nudges import recently_dismissed, record_nudge
@@ -509,6 +509,15 @@ def _finish(
     Only what the person answered is recorded as the check-in's: a fact the check-in took
     as known (the runbook's share) stays its source's."""
     assert team.id is not None
+    # The team's row first, as every path that moves the board does: two check-ins of one
+    # team finishing at once are decided one after the other.
+    team = lock_team(session=session, workspace_id=ws, team_id=team.id) or team
+    assert team.id is not None
+    target = number_of(TARGET_LEVEL, result.facts)
+    if target is not None:
+        team.target_level = int(target)
+    team.updated_at = utcnow()
+    session.add(team)
     facts = {k: v for k, v in result.facts.items() if k in answered}
     record_criteria(
         session=session,
@@ -523,15 +532,9 @@ def _finish(
         user_id=user_id,
         source="assessment",
     )
-    # The level follows the board (which this check-in just updated), announced if it moved.
+    # The level follows the board (which this check-in just updated), announced if it
+    # moved; and the team's nudges are looked at with the new board, target and facts.
     levels.follow(session, ws, team, user_id=user_id, source="assessment")
-    target = number_of(TARGET_LEVEL, result.facts)
-    if target is not None:
-        team.target_level = int(target)
-    team.updated_at = utcnow()
-    session.add(team)
-    # The new target and context facts are a change too: the team's channel nudges (issue 14).
-    nudge_delivery.nudge_soon(session, ws, team)
     shown: list[tuple[Nudge, int | None]] = []
     for nudge in _not_dismissed(session, ws, team.id, result.nudges):
         row = record_nudge(

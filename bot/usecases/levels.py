@@ -77,11 +77,37 @@ def follow(
     before = locked.level
     board = criteria_board(session=session, workspace_id=ws, team_id=team.id)
     after = level_of({cid: row.status for cid, row in board.items()})
+    move = None
+    if before != after:
+        move = _moved(
+            session,
+            ws,
+            locked,
+            before,
+            after,
+            user_id=user_id,
+            source=source,
+            criterion_id=criterion_id,
+        )
     # Every change to the board is a moment for the coach: the team's nudges are looked
-    # at shortly, in its one nudge message of the day (issue 14).
+    # at shortly (with the level as it now is), in its one nudge message of the day.
     nudge_delivery.nudge_soon(session, ws, locked)
-    if before == after:
-        return None
+    return move
+
+
+def _moved(
+    session: Session,
+    ws: int,
+    locked: Team,
+    before: int | None,
+    after: int,
+    *,
+    user_id: str,
+    source: str,
+    criterion_id: str,
+) -> LevelMove:
+    """The level moved: set it, write the change down, make its announcement due."""
+    assert locked.id is not None
     now = utcnow()
     locked.level = after
     locked.updated_at = now
@@ -90,7 +116,7 @@ def follow(
     row = record_level_change(
         session=session,
         workspace_id=ws,
-        team_id=team.id,
+        team_id=locked.id,
         from_level=before,
         to_level=after,
         user_id=user_id,
